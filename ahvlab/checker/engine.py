@@ -1,0 +1,472 @@
+"""The search engines: breadth-first, depth-first and random simulation.
+
+One loop each. They share the bookkeeping of TLC: every successor produced is
+*generated*; a successor whose fingerprint was not seen before is *distinct*
+and is stored with a pointer to its parent, so a counterexample is rebuilt
+from fingerprints and then re-played against the spec before it is reported.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ahvlab.checker.result import Coverage, Figures, Result, Violation
+from ahvlab.checker.spec import Action, Invariant, Property, Spec
+from ahvlab.checker.trace import ReplayError, Step, Trace, fingerprint_key, replay
+
+ProgressFn = Callable[[Figures], None]
+
+
+class SpecError(Exception):
+    """The spec itself is wrong (bad shape of a successor, an exception inside an action...)."""
+
+
+@dataclass
+class Options:
+    """Bounds and switches of a run; the CLI flags map onto these one to one."""
+
+    max_depth: int | None = None
+    max_states: int | None = None
+    max_seconds: float | None = None
+    deadlock: bool = True
+    invariants: Sequence[str] | None = None
+    """Check only these invariants (all when None)."""
+    examples: bool = True
+    """Look for ``sometimes`` examples while searching."""
+    progress: ProgressFn | None = None
+    progress_interval: float = 5.0
+    init_states: Sequence[Any] | None = None
+    """Start from these states instead of ``spec.init()`` (the shell checks from the current state)."""
+    record_graph: bool = False
+    """Keep every edge (needed for DOT/GraphML export and liveness)."""
+    graph: list[tuple[Any, Any, int]] = field(default_factory=list)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _select_invariants(spec: Spec, names: Sequence[str] | None) -> list[Invariant]:
+    invs = list(spec.invariants())
+    if names is None:
+        return invs
+    known = {i.name: i for i in invs}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise SpecError(f"unknown invariant {missing[0]!r}; the spec has: {', '.join(known) or 'none'}")
+    return [known[n] for n in names]
+
+
+def _check_shape(action: Action, item: Any) -> tuple[Any, Any]:
+    if not (isinstance(item, tuple) and len(item) == 2):
+        raise SpecError(
+            f"action {action.name!r} yielded {item!r}; an action must yield (params, next_state) pairs, "
+            "e.g. `yield {}, s._replace(x=1)`"
+        )
+    return item
+
+
+def lint(spec: Spec, states: Iterable[Any]) -> None:
+    """Fail early with an explanation when an action yields the wrong shape or a state is unhashable."""
+    for s in states:
+        try:
+            hash(s)
+        except TypeError as exc:
+            raise SpecError(f"state {s!r} is not hashable ({exc}); use NamedTuple, tuple and frozenset") from exc
+        for act in spec.actions():
+            for item in act.fn(s):
+                _check_shape(act, item)
+                hash(item[1])
+                if not hasattr(item[0], "items"):
+                    raise SpecError(f"action {act.name!r} yielded params {item[0]!r}; params must be a dict")
+
+
+class _Search:
+    """State shared by the exhaustive engines: the parent map and the figures."""
+
+    def __init__(self, spec: Spec, opts: Options, engine: str) -> None:
+        self.spec = spec
+        self.opts = opts
+        self.engine = engine
+        self.actions = list(spec.actions())
+        self.invariants = _select_invariants(spec, opts.invariants)
+        self.examples: list[Property] = (
+            [p for p in spec.properties() if p.kind == "sometimes"] if opts.examples else []
+        )
+        self.found: dict[str, Any] = {}
+        self.key = fingerprint_key(spec)
+        self.constraint = getattr(spec, "constraint", None)
+        self.figures = Figures(coverage={a.name: Coverage() for a in self.actions})
+        self.parent: dict[Any, tuple[Any, int]] = {}
+        self.violation: Violation | None = None
+        self.start = time.monotonic()
+        self.last_progress = self.start
+        self.ticks = 0
+        self.inits = list(opts.init_states) if opts.init_states is not None else list(spec.init())
+
+    # -- bounds and progress -------------------------------------------------
+
+    def tick(self) -> None:
+        self.ticks += 1
+        if self.ticks & 1023:
+            return
+        now = time.monotonic()
+        f = self.figures
+        if self.opts.max_seconds is not None and now - self.start >= self.opts.max_seconds:
+            f.stopped = "max_seconds"
+            raise _Stop
+        if self.opts.progress and now - self.last_progress >= self.opts.progress_interval:
+            self.last_progress = now
+            f.seconds = now - self.start
+            self.opts.progress(f)
+
+    def full(self) -> bool:
+        ms = self.opts.max_states
+        return ms is not None and self.figures.distinct >= ms
+
+    # -- traces ----------------------------------------------------------------
+
+    def path_keys(self, k: Any) -> list[tuple[Any, int]]:
+        chain: list[tuple[Any, int]] = []
+        while k is not None:
+            pk, ai = self.parent[k]
+            chain.append((k, ai))
+            k = pk
+        chain.reverse()
+        return chain
+
+    def rebuild(self, k: Any | None, last: Any | None = None, last_action: int = -1) -> Trace:
+        """The trace to fingerprint ``k`` (then to ``last`` via ``last_action``), replayed from an initial state."""
+        key = self.key or (lambda s: s)
+        chain = self.path_keys(k) if k is not None else []
+        if last is not None:
+            chain.append((key(last), last_action))
+        k0 = chain[0][0]
+        start = next((s for s in self.inits if key(s) == k0), None)
+        if start is None:
+            raise ReplayError("counterexample does not start in an initial state")
+        steps = [Step(start)]
+        for i, (want, ai) in enumerate(chain[1:], start=2):
+            act = self.actions[ai]
+            for params, nxt in act.fn(steps[-1].state):
+                if key(nxt) == want:
+                    steps.append(Step(nxt, act.name, dict(params)))
+                    break
+            else:
+                raise ReplayError(f"counterexample state {i} does not replay through action {act.name!r}")
+        return Trace(tuple(steps))
+
+    def fail_invariant(self, inv: Invariant, parent_key: Any | None, state: Any, ai: int) -> None:
+        trace = self.rebuild(parent_key, state, ai)
+        if not self.invariant_fails_at_end(inv, trace):
+            raise ReplayError(f"invariant {inv.name!r} holds on the replayed trace: a nondeterministic spec?")
+        self.violation = Violation("invariant", inv.name, inv.doc, trace)
+        raise _Stop
+
+    def invariant_fails_at_end(self, inv: Invariant, trace: Trace) -> bool:
+        return not inv.fn(trace.last)
+
+    def fail_deadlock(self, k: Any) -> None:
+        trace = self.rebuild(k)
+        self.violation = Violation("deadlock", "deadlock", "no action is enabled", trace)
+        raise _Stop
+
+    def check_state(self, parent_key: Any | None, state: Any, ai: int) -> None:
+        for inv in self.invariants:
+            try:
+                ok = inv.fn(state)
+            except Exception as exc:
+                raise SpecError(f"invariant {inv.name!r} raised {type(exc).__name__}: {exc}") from exc
+            if not ok:
+                self.fail_invariant(inv, parent_key, state, ai)
+
+    def check_examples(self, k: Any, state: Any) -> None:
+        for prop in self.examples:
+            if prop.name not in self.found and prop.p(state):
+                self.found[prop.name] = k
+
+    # -- the result ----------------------------------------------------------
+
+    def result(self, complete: bool) -> Result:
+        f = self.figures
+        f.seconds = time.monotonic() - self.start
+        examples: dict[str, Trace | None] = {}
+        for prop in self.examples:
+            k = self.found.get(prop.name)
+            examples[prop.name] = self.rebuild(k) if k is not None else None
+        return Result(self.spec.name, self.engine, f, self.violation, examples, complete and self.violation is None)
+
+
+def _successors(search: _Search, s: Any) -> Iterable[tuple[int, Any]]:
+    for ai, act in enumerate(search.actions):
+        try:
+            produced = act.fn(s)
+            if produced is None:
+                continue
+            for item in produced:
+                yield ai, item[1]
+        except (SpecError, _Stop):
+            raise
+        except Exception as exc:
+            raise SpecError(f"action {act.name!r} raised {type(exc).__name__}: {exc}") from exc
+
+
+def bfs(spec: Spec, opts: Options | None = None) -> Result:
+    """Breadth-first search: the counterexample it reports is a shortest one."""
+    opts = opts or Options()
+    search = _Search(spec, opts, "bfs")
+    f = search.figures
+    cov = f.coverage
+    names = [a.name for a in search.actions]
+    key = search.key
+    constraint = search.constraint
+    parent = search.parent
+    graph = opts.graph if opts.record_graph else None
+    check_invs = bool(search.invariants)
+    level: list[Any] = []
+    complete = True
+    try:
+        lint(spec, search.inits[:1])
+        for s in search.inits:
+            f.generated += 1
+            search.check_state(None, s, -1)
+            if constraint is not None and not constraint(s):
+                continue
+            k = key(s) if key else s
+            if k in parent:
+                continue
+            parent[k] = (None, -1)
+            f.distinct += 1
+            search.check_examples(k, s)
+            level.append(s)
+        f.depth = 1 if level else 0
+        depth = 1
+        while level:
+            if opts.max_depth is not None and depth >= opts.max_depth:
+                complete = False
+                f.queue = len(level)
+                break
+            nxt: list[Any] = []
+            for i, s in enumerate(level):
+                search.tick()
+                if search.full():
+                    f.stopped = "max_states"
+                    f.queue = len(level) - i + len(nxt)
+                    raise _Stop
+                pk = key(s) if key else s
+                any_succ = False
+                last_ai = -1
+                for ai, t in _successors(search, s):
+                    any_succ = True
+                    c = cov[names[ai]]
+                    if ai != last_ai:
+                        c.enabled += 1
+                        last_ai = ai
+                    c.generated += 1
+                    f.generated += 1
+                    if constraint is not None and not constraint(t):
+                        if check_invs:
+                            search.check_state(pk, t, ai)
+                        continue
+                    k = key(t) if key else t
+                    if graph is not None:
+                        graph.append((pk, k, ai))
+                    if k in parent:
+                        continue
+                    parent[k] = (pk, ai)
+                    f.distinct += 1
+                    c.distinct += 1
+                    if check_invs:
+                        search.check_state(pk, t, ai)
+                    if search.examples:
+                        search.check_examples(k, t)
+                    nxt.append(t)
+                if not any_succ and opts.deadlock:
+                    search.fail_deadlock(pk)
+            level = nxt
+            depth += 1
+            if level:
+                f.depth = depth
+            f.queue = len(level)
+    except _Stop:
+        complete = False
+    except KeyboardInterrupt:
+        f.stopped = "interrupted"
+        complete = False
+    return search.result(complete and f.stopped is None)
+
+
+def dfs(spec: Spec, opts: Options | None = None) -> Result:
+    """Depth-first search: less memory for the queue; counterexamples are not shortest."""
+    opts = opts or Options()
+    search = _Search(spec, opts, "dfs")
+    f = search.figures
+    cov = f.coverage
+    names = [a.name for a in search.actions]
+    key = search.key
+    constraint = search.constraint
+    parent = search.parent
+    graph = opts.graph if opts.record_graph else None
+    depth_of: dict[Any, int] = {}
+    stack: list[tuple[Any, int]] = []
+    complete = True
+    try:
+        lint(spec, search.inits[:1])
+        for s in search.inits:
+            f.generated += 1
+            search.check_state(None, s, -1)
+            if constraint is not None and not constraint(s):
+                continue
+            k = key(s) if key else s
+            if k in parent:
+                continue
+            parent[k] = (None, -1)
+            depth_of[k] = 1
+            f.distinct += 1
+            search.check_examples(k, s)
+            stack.append((s, 1))
+        f.depth = 1 if stack else 0
+        while stack:
+            search.tick()
+            if search.full():
+                f.stopped = "max_states"
+                raise _Stop
+            s, d = stack.pop()
+            pk = key(s) if key else s
+            if depth_of.get(pk, d) < d:
+                continue  # re-reached at a smaller depth since it was pushed
+            if opts.max_depth is not None and d >= opts.max_depth:
+                complete = False
+                continue
+            any_succ = False
+            last_ai = -1
+            for ai, t in _successors(search, s):
+                any_succ = True
+                c = cov[names[ai]]
+                if ai != last_ai:
+                    c.enabled += 1
+                    last_ai = ai
+                c.generated += 1
+                f.generated += 1
+                if constraint is not None and not constraint(t):
+                    search.check_state(pk, t, ai)
+                    continue
+                k = key(t) if key else t
+                if graph is not None:
+                    graph.append((pk, k, ai))
+                seen_depth = depth_of.get(k)
+                if seen_depth is not None:
+                    if opts.max_depth is not None and d + 1 < seen_depth:
+                        depth_of[k] = d + 1
+                        parent[k] = (pk, ai)
+                        stack.append((t, d + 1))
+                    continue
+                parent[k] = (pk, ai)
+                depth_of[k] = d + 1
+                f.distinct += 1
+                c.distinct += 1
+                f.depth = max(f.depth, d + 1)
+                search.check_state(pk, t, ai)
+                search.check_examples(k, t)
+                stack.append((t, d + 1))
+            if not any_succ and opts.deadlock:
+                search.fail_deadlock(pk)
+            f.queue = len(stack)
+    except _Stop:
+        complete = False
+    except KeyboardInterrupt:
+        f.stopped = "interrupted"
+        complete = False
+    f.queue = len(stack)
+    return search.result(complete and f.stopped is None)
+
+
+def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | None = None) -> Result:
+    """Random simulation: ``runs`` behaviours of at most ``steps`` steps, reproducible from ``seed``."""
+    opts = opts or Options()
+    rng = random.Random(seed)
+    actions = list(spec.actions())
+    invariants = _select_invariants(spec, opts.invariants)
+    key = fingerprint_key(spec) or (lambda s: s)
+    constraint = getattr(spec, "constraint", None)
+    f = Figures(coverage={a.name: Coverage() for a in actions})
+    inits = list(opts.init_states) if opts.init_states is not None else list(spec.init())
+    examples = [p for p in spec.properties() if p.kind == "sometimes"] if opts.examples else []
+    found: dict[str, Trace | None] = {p.name: None for p in examples}
+    seen: set[Any] = set()
+    start = time.monotonic()
+    last_progress = start
+    violation: Violation | None = None
+    lint(spec, inits[:1])
+
+    def finish(trace: list[Step], kind: str, name: str, doc: str) -> Violation:
+        replayed = replay(spec, [st.state for st in trace], [(st.action, st.params) for st in trace], inits)
+        return Violation(kind, name, doc, replayed)  # type: ignore[arg-type]
+
+    try:
+        for _run in range(runs):
+            s = rng.choice(inits)
+            trace = [Step(s)]
+            f.generated += 1
+            for depth in range(1, steps + 1):
+                k = key(s)
+                if k not in seen:
+                    seen.add(k)
+                    f.distinct += 1
+                f.depth = max(f.depth, depth)
+                for inv in invariants:
+                    if not inv.fn(s):
+                        violation = finish(trace, "invariant", inv.name, inv.doc)
+                        raise _Stop
+                for prop in examples:
+                    if found[prop.name] is None and prop.p(s):
+                        found[prop.name] = Trace(tuple(trace))
+                if constraint is not None and not constraint(s):
+                    break
+                if depth == steps:
+                    break
+                succ: list[tuple[int, Any, Any]] = []
+                for ai, act in enumerate(actions):
+                    produced = act.fn(s) or ()
+                    n0 = len(succ)
+                    for params, t in produced:
+                        succ.append((ai, params, t))
+                    c = f.coverage[act.name]
+                    if len(succ) > n0:
+                        c.enabled += 1
+                        c.generated += len(succ) - n0
+                f.generated += len(succ)
+                if not succ:
+                    if opts.deadlock:
+                        violation = finish(trace, "deadlock", "deadlock", "no action is enabled")
+                        raise _Stop
+                    break
+                ai, params, s = rng.choice(succ)
+                trace.append(Step(s, actions[ai].name, dict(params)))
+                now = time.monotonic()
+                if opts.max_seconds is not None and now - start >= opts.max_seconds:
+                    f.stopped = "max_seconds"
+                    raise _Stop
+                if opts.progress and now - last_progress >= opts.progress_interval:
+                    last_progress = now
+                    f.seconds = now - start
+                    opts.progress(f)
+    except _Stop:
+        pass
+    except KeyboardInterrupt:
+        f.stopped = "interrupted"
+    f.seconds = time.monotonic() - start
+    return Result(spec.name, "simulate", f, violation, found, complete=False)
+
+
+def check(spec: Spec, engine: str = "bfs", opts: Options | None = None) -> Result:
+    """Run ``bfs`` or ``dfs`` on a spec."""
+    if engine == "bfs":
+        return bfs(spec, opts)
+    if engine == "dfs":
+        return dfs(spec, opts)
+    raise ValueError(f"unknown engine {engine!r} (bfs or dfs)")

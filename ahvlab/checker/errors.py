@@ -1,0 +1,51 @@
+"""Errors that reach the user as one clear line, never as a traceback."""
+
+from __future__ import annotations
+
+from ahvlab.checker.result import EXIT_SPEC, EXIT_USAGE
+
+
+class UserError(Exception):
+    """Bad input from the user: a file, a flag, a value. The CLI prints ``str(err)`` and exits ``exit_code``.
+
+    ``file``, ``line`` and ``key`` locate the problem where they are known;
+    ``expected`` says what would have been right.
+    """
+
+    exit_code = EXIT_SPEC
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.key = key
+        self.expected = expected
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "") + ": "
+        key = f"{self.key}: " if self.key else ""
+        tail = f" (expected {self.expected})" if self.expected else ""
+        return f"{where}{key}{self.message}{tail}"
+
+
+class UsageError(UserError):
+    """A bad command line: exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class SpecLoadError(UserError):
+    """A spec, config, scenario or trace that cannot be used: exit code 150."""
+
+    exit_code = EXIT_SPEC

@@ -1,0 +1,79 @@
+"""What a run of the checker answers: TLC's figures, the verdict and its trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ahvlab.checker.trace import Trace
+
+Verdict = Literal["ok", "invariant", "deadlock", "liveness"]
+
+EXIT_OK = 0
+EXIT_DEADLOCK = 11
+EXIT_INVARIANT = 12
+EXIT_LIVENESS = 13
+EXIT_SPEC = 150
+EXIT_USAGE = 2
+
+EXIT_CODES: dict[str, int] = {
+    "ok": EXIT_OK,
+    "deadlock": EXIT_DEADLOCK,
+    "invariant": EXIT_INVARIANT,
+    "liveness": EXIT_LIVENESS,
+}
+
+
+@dataclass
+class Coverage:
+    """Per-action figures: states where it was enabled, successors it generated, new states it found."""
+
+    enabled: int = 0
+    generated: int = 0
+    distinct: int = 0
+
+
+@dataclass
+class Figures:
+    """TLC's figures. ``depth`` counts BFS levels with the initial states at level 1."""
+
+    generated: int = 0
+    distinct: int = 0
+    queue: int = 0
+    depth: int = 0
+    seconds: float = 0.0
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+    stopped: str | None = None
+    """Why the search stopped early: ``max_states``, ``max_seconds``, ``interrupted``; None if it ran out of states or found a violation."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A property that failed, with the behaviour that shows it (replayed before it is reported)."""
+
+    kind: Verdict
+    name: str
+    doc: str
+    trace: Trace
+
+
+@dataclass
+class Result:
+    """The verdict of one run of an engine."""
+
+    spec: str
+    engine: str
+    figures: Figures
+    violation: Violation | None = None
+    examples: dict[str, Trace | None] = field(default_factory=dict)
+    """``sometimes`` properties: the shortest trace to an example, or None if none was found."""
+    complete: bool = True
+    """True when the whole reachable space (within the constraint) was explored."""
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.violation.kind if self.violation else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
