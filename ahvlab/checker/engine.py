@@ -44,6 +44,11 @@ class Options:
     record_graph: bool = False
     """Keep every edge (needed for DOT/GraphML export and liveness)."""
     graph: list[tuple[Any, Any, int]] = field(default_factory=list)
+    """Filled when ``record_graph``: every edge ``(from_key, to_key, action_index)``."""
+    nodes: dict[Any, Any] = field(default_factory=dict)
+    """Filled when ``record_graph``: a state for each fingerprint, in discovery order."""
+    initial: list[Any] = field(default_factory=list)
+    """Filled when ``record_graph``: the fingerprints of the initial states."""
 
 
 class _Stop(Exception):
@@ -94,9 +99,7 @@ class _Search:
         self.engine = engine
         self.actions = list(spec.actions())
         self.invariants = _select_invariants(spec, opts.invariants)
-        self.examples: list[Property] = (
-            [p for p in spec.properties() if p.kind == "sometimes"] if opts.examples else []
-        )
+        self.examples: list[Property] = [p for p in spec.properties() if p.kind == "sometimes"] if opts.examples else []
         self.found: dict[str, Any] = {}
         self.key = fingerprint_key(spec)
         self.constraint = getattr(spec, "constraint", None)
@@ -243,6 +246,9 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
             f.distinct += 1
             search.check_examples(k, s)
             level.append(s)
+            if graph is not None:
+                opts.nodes[k] = s
+                opts.initial.append(k)
         f.depth = 1 if level else 0
         depth = 1
         while level:
@@ -252,10 +258,11 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                 break
             nxt: list[Any] = []
             for i, s in enumerate(level):
+                f.queue = len(level) - i - 1 + len(nxt)
                 search.tick()
                 if search.full():
                     f.stopped = "max_states"
-                    f.queue = len(level) - i + len(nxt)
+                    f.queue += 1
                     raise _Stop
                 pk = key(s) if key else s
                 any_succ = False
@@ -280,6 +287,10 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                     parent[k] = (pk, ai)
                     f.distinct += 1
                     c.distinct += 1
+                    if graph is not None:
+                        opts.nodes[k] = t
+                    if not nxt:
+                        f.depth = depth + 1
                     if check_invs:
                         search.check_state(pk, t, ai)
                     if search.examples:
@@ -289,8 +300,6 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                     search.fail_deadlock(pk)
             level = nxt
             depth += 1
-            if level:
-                f.depth = depth
             f.queue = len(level)
     except _Stop:
         complete = False
@@ -327,6 +336,9 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
             parent[k] = (None, -1)
             depth_of[k] = 1
             f.distinct += 1
+            if graph is not None:
+                opts.nodes[k] = s
+                opts.initial.append(k)
             search.check_examples(k, s)
             stack.append((s, 1))
         f.depth = 1 if stack else 0
@@ -368,6 +380,8 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
                 parent[k] = (pk, ai)
                 depth_of[k] = d + 1
                 f.distinct += 1
+                if graph is not None:
+                    opts.nodes[k] = t
                 c.distinct += 1
                 f.depth = max(f.depth, d + 1)
                 search.check_state(pk, t, ai)

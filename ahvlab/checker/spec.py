@@ -143,6 +143,10 @@ def leads_to(doc: str, *, name: str | None = None) -> Callable[[Any], Any]:
     return _tagger("leads_to", doc, name)
 
 
+def _part(pair: Callable[[Any], tuple[bool, bool]], i: int) -> Callable[[Any], bool]:
+    return lambda s: bool(pair(s)[i])
+
+
 class Spec:
     """Base class of every spec. Override :meth:`init`; tag actions and invariants.
 
@@ -197,16 +201,8 @@ class Spec:
             if tag.kind in ("sometimes", "eventually", "always_eventually"):
                 props.append(Property(tag.name or attr, tag.kind, getattr(self, attr), None, tag.doc))  # type: ignore[arg-type]
             elif tag.kind == "leads_to":
-                fn = getattr(self, attr)
-                props.append(
-                    Property(
-                        tag.name or attr,
-                        "leads_to",
-                        lambda s, fn=fn: bool(fn(s)[0]),
-                        lambda s, fn=fn: bool(fn(s)[1]),
-                        tag.doc,
-                    )
-                )
+                pair: Callable[[Any], tuple[bool, bool]] = getattr(self, attr)
+                props.append(Property(tag.name or attr, "leads_to", _part(pair, 0), _part(pair, 1), tag.doc))
         return props
 
     # -- display hooks --------------------------------------------------------
@@ -231,9 +227,3 @@ class Spec:
     def parameters(self) -> dict[str, Any]:
         """The constants this spec was built with (written into ITF ``#meta``)."""
         return {}
-
-    def state_from_vars(self, variables: Mapping[str, Any]) -> Any:
-        """Rebuild a state from the variables of :meth:`format_state` (used to load traces)."""
-        from ahvlab.checker.itf import rebuild_state
-
-        return rebuild_state(self, variables)

@@ -1,0 +1,202 @@
+"""What the checker prints: TLC's lines and figures, traces with only what changed, JSON and progress."""
+
+from __future__ import annotations
+
+import enum
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ahvlab.checker.result import Figures, Result
+from ahvlab.checker.spec import Spec
+from ahvlab.checker.trace import Trace, changed_vars
+
+
+def show_value(v: Any) -> str:
+    """A compact, readable value: sets as ``{a, b}``, records as ``Name(f=v)``, strings quoted."""
+    if isinstance(v, frozenset | set):
+        return "{" + ", ".join(sorted(show_value(x) for x in v)) + "}"
+    if isinstance(v, tuple) and hasattr(v, "_fields"):
+        inner = ", ".join(f"{f}={show_value(getattr(v, f))}" for f in v._fields)
+        return f"{type(v).__name__}({inner})"
+    if isinstance(v, tuple | list):
+        return "(" + ", ".join(show_value(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{show_value(k)}: {show_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, enum.Enum):
+        return v.name
+    return repr(v)
+
+
+def format_time(t: float | None) -> str:
+    if t is None:
+        return ""
+    return f"T+{int(t)}" if float(t).is_integer() else f"T+{t:g}"
+
+
+def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str]:
+    """A trace as text: each step's action with its parameters, then only the variables that changed."""
+    out: list[str] = []
+    for i, step in enumerate(trace.steps):
+        before = trace.steps[i - 1].state if i > 0 else None
+        label = "<Initial predicate>" if step.action is None else spec.format_step(step.action, step.params)
+        t = format_time(spec.time_of(step.state))
+        loop = "  <-- loop starts here" if trace.loop == i else ""
+        out.append(f"State {i + 1}: {label}{'  ' + t if t else ''}{loop}")
+        changes = changed_vars(spec, None if all_vars else before, step.state)
+        for name, (old, new) in changes.items():
+            if before is None or all_vars:
+                out.append(f"  /\\ {name} = {show_value(new)}")
+            else:
+                out.append(f"  /\\ {name} = {show_value(new)}    (was {show_value(old)})")
+        if before is not None and not changes:
+            out.append("  (stuttering: no variable changed)")
+    if trace.loop is not None:
+        out.append(f"Back to state {trace.loop + 1}.")
+    return out
+
+
+def figure_lines(f: Figures) -> list[str]:
+    lines = [
+        f"{f.generated} states generated, {f.distinct} distinct states found, {f.queue} states left on queue.",
+        f"The depth of the complete state graph search is {f.depth}.",
+    ]
+    rate = f.distinct / f.seconds if f.seconds > 0 else 0.0
+    lines.append(f"Finished in {f.seconds:.2f}s ({rate:,.0f} distinct states/s).")
+    return lines
+
+
+def coverage_table(f: Figures) -> Table:
+    table = Table(title="Coverage per action", title_justify="left")
+    table.add_column("action")
+    table.add_column("enabled in", justify="right")
+    table.add_column("generated", justify="right")
+    table.add_column("distinct", justify="right")
+    for name, c in f.coverage.items():
+        style = "yellow" if c.enabled == 0 else None
+        table.add_row(name, str(c.enabled), str(c.generated), str(c.distinct), style=style)
+    return table
+
+
+_STOPPED = {
+    "max_states": "Stopped at the --max-states bound",
+    "max_seconds": "Stopped at the --max-seconds bound",
+    "interrupted": "Interrupted (Ctrl-C)",
+}
+
+
+def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool = True) -> None:
+    """The whole human report of a run, in TLC's words."""
+    v = result.violation
+    if v is not None:
+        what = {"invariant": f"Invariant {v.name} is violated", "deadlock": "Deadlock reached"}.get(
+            v.kind, f"Temporal property {v.name} is violated"
+        )
+        console.print(f"[bold red]Error:[/] {what}." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""))
+        console.print("Error: The behavior up to this point is:")
+        for line in trace_lines(spec, v.trace):
+            console.print(line, markup=False, highlight=False)
+    for name, trace in result.examples.items():
+        if trace is None:
+            console.print(f"[yellow]Example {name}: not found[/] in the explored states.")
+        else:
+            console.print(f"[green]Example {name}:[/] found, shortest trace has {len(trace)} states.")
+    for line in figure_lines(result.figures):
+        console.print(line, highlight=False)
+    if coverage and result.figures.coverage:
+        console.print(coverage_table(result.figures))
+    stopped = result.figures.stopped
+    if stopped:
+        console.print(f"[yellow]{_STOPPED.get(stopped, stopped)}[/]: the figures are partial.")
+    if v is None:
+        if result.complete:
+            console.print("Model checking completed. No error has been found.")
+        elif not stopped:
+            console.print("[yellow]Search bounded (--max-depth): no error found within the bound.[/]")
+
+
+def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, Any]:
+    """The pinned JSON shape of ``check --json``."""
+    f = result.figures
+    out: dict[str, Any] = {
+        "spec": result.spec,
+        "engine": result.engine,
+        "result": result.verdict,
+        "exit_code": result.exit_code,
+        "complete": result.complete,
+        "distinct_states": f.distinct,
+        "states_generated": f.generated,
+        "queue": f.queue,
+        "depth": f.depth,
+        "seconds": round(f.seconds, 3),
+        "stopped": f.stopped,
+        "coverage": {
+            n: {"enabled": c.enabled, "generated": c.generated, "distinct": c.distinct} for n, c in f.coverage.items()
+        },
+        "examples": {n: (len(t) if t is not None else None) for n, t in result.examples.items()},
+    }
+    v = result.violation
+    if v is not None:
+        out["violation"] = {"kind": v.kind, "name": v.name, "doc": v.doc, "trace_length": len(v.trace)}
+        if v.trace.loop is not None:
+            out["violation"]["loop"] = v.trace.loop
+        if trace:
+            out["violation"]["trace"] = [
+                {
+                    "index": i,
+                    "action": st.action,
+                    "params": {k: show_value(x) for k, x in st.params.items()},
+                    "time": spec.time_of(st.state),
+                    "changed": {
+                        k: show_value(new)
+                        for k, (_old, new) in changed_vars(
+                            spec, v.trace.steps[i - 1].state if i else None, st.state
+                        ).items()
+                    },
+                }
+                for i, st in enumerate(v.trace.steps)
+            ]
+    return out
+
+
+class Progress:
+    """Progress every ``interval`` seconds: TLC's plain line when not a terminal, a live rich line on one."""
+
+    def __init__(self, console: Console, stream: IO[str] | None = None, interval: float = 5.0) -> None:
+        self.console = console
+        self.stream = stream or sys.stderr
+        self.interval = interval
+        self.tty = console.is_terminal
+        self.start = time.monotonic()
+        self._status: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.tty:
+            self._status = self.console.status("exploring...")
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(None, None, None)
+
+    def __call__(self, f: Figures) -> None:
+        minutes = max(f.seconds, 1e-9) / 60
+        line = (
+            f"Progress({f.depth}) at {datetime.now():%Y-%m-%d %H:%M:%S}: {f.generated:,} states generated "
+            f"({f.generated / minutes:,.0f} s/min), {f.distinct:,} distinct states found "
+            f"({f.distinct / minutes:,.0f} ds/min), {f.queue:,} states left on queue."
+        )
+        if self._status is not None:
+            self._status.update(line)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    @property
+    def callback(self) -> Callable[[Figures], None]:
+        return self

@@ -1,0 +1,71 @@
+"""``ahvlab``: the command-line entry point. Each subcommand lives in ``ahvlab/commands/``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from ahvlab import __version__
+from ahvlab.checker.engine import SpecError
+from ahvlab.checker.errors import UsageError, UserError
+from ahvlab.checker.result import EXIT_SPEC
+from ahvlab.checker.trace import ReplayError
+
+# Subcommand modules, in the order `ahvlab --help` lists them. A module that is
+# not part of this build is skipped, so the CLI never offers a command it cannot run.
+COMMANDS = ("check", "scenario", "tui", "shell", "capacity", "trace")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; see `{self.prog} --help`")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ahvlab",
+        description="A TLA-like model checker and teaching shell whose flagship model is a Nutanix AHV cluster.",
+    )
+    parser.add_argument("--version", action="version", version=f"ahvlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"ahvlab.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ahvlab.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "run", None):
+            parser.print_help()
+            return 2
+        return int(args.run(args))
+    except UserError as exc:
+        print(f"ahvlab: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (SpecError, ReplayError) as exc:
+        print(f"ahvlab: spec error: {exc}", file=sys.stderr)
+        return EXIT_SPEC
+    except KeyboardInterrupt:
+        print("ahvlab: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> NoReturn:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

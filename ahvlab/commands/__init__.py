@@ -1,0 +1,1 @@
+"""ahvlab.commands: one module per `ahvlab` subcommand, each with `register(subparsers)`."""

@@ -1,0 +1,171 @@
+"""``ahvlab check`` and ``ahvlab simulate``: the checker from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from ahvlab.checker.engine import Options, check, simulate
+from ahvlab.checker.errors import UsageError
+from ahvlab.checker.graph import explore_graph, write_graph
+from ahvlab.checker.itf import write_itf
+from ahvlab.checker.report import Progress, print_result, result_json
+from ahvlab.checker.result import Result
+from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _add_bounds(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-states", type=_positive(int), metavar="N", help="stop after N distinct states")
+    p.add_argument("--max-seconds", type=_positive(float), metavar="S", help="stop after S seconds")
+    p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks (TLC's -deadlock)")
+    p.add_argument(
+        "--invariant", action="append", metavar="NAME", help="check only this invariant (repeatable; default: all)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the report")
+    p.add_argument("--itf", metavar="FILE", help="write the counterexample as an ITF trace (.itf.json)")
+    p.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one testcase per property)")
+    p.add_argument("--force", action="store_true", help="overwrite output files even if ahvlab did not write them")
+    p.add_argument("--progress", type=_positive(float), default=5.0, metavar="S", help="progress interval (5 s)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="explore every reachable state and check the invariants",
+        description="Exhaustive model checking (BFS by default: shortest counterexamples). "
+        "Exit codes: 0 ok, 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, 2 usage.",
+    )
+    add_spec_arguments(p)
+    p.add_argument("--engine", choices=("bfs", "dfs"), default="bfs", help="search order (default bfs)")
+    p.add_argument("--max-depth", type=_positive(int), metavar="N", help="explore at most N levels (init = 1)")
+    _add_bounds(p)
+    p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
+    p.add_argument("--no-coverage", action="store_true", help="leave the per-action coverage table out")
+    p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
+    p.set_defaults(run=run_check)
+
+    s = sub.add_parser(
+        "simulate",
+        help="random behaviours, reproducible from a seed",
+        description="Random simulation: RUNS behaviours of at most STEPS steps each.",
+    )
+    add_spec_arguments(s)
+    s.add_argument("--runs", type=_positive(int), default=100, metavar="N", help="behaviours to run (100)")
+    s.add_argument("--steps", type=_positive(int), default=50, metavar="M", help="steps per behaviour (50)")
+    s.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (0)")
+    _add_bounds(s)
+    s.set_defaults(run=run_simulate)
+
+
+def _options(args: argparse.Namespace, console: Console, progress: Progress | None) -> Options:
+    return Options(
+        max_depth=getattr(args, "max_depth", None),
+        max_states=args.max_states,
+        max_seconds=args.max_seconds,
+        deadlock=not args.no_deadlock,
+        invariants=args.invariant,
+        progress=progress,
+        progress_interval=args.progress,
+    )
+
+
+def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> int:
+    spec = chosen.spec
+    if args.itf:
+        if result.violation is None:
+            console.print(f"No counterexample: {args.itf} not written.", style="yellow")
+        else:
+            v = result.violation
+            write_itf(
+                args.itf,
+                spec,
+                v.trace,
+                force=args.force,
+                source=chosen.source,
+                status="violation",
+                description=f"{v.kind} {v.name}: {v.doc}",
+            )
+    if args.junit:
+        from ahvlab.checker.junit import check_junit, write_junit
+
+        write_junit(args.junit, check_junit(spec, result), force=args.force)
+    if args.json:
+        out = result_json(result, spec)
+        if chosen.note:
+            out["note"] = chosen.note
+        print(json.dumps(out, indent=2))
+    else:
+        print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
+        if args.itf and result.violation is not None:
+            console.print(f"Counterexample written to {args.itf} (ITF).")
+    return result.exit_code
+
+
+def _console(args: argparse.Namespace) -> Console:
+    # The report goes to stdout; with --json only the JSON does, and everything else to stderr.
+    return Console(stderr=bool(args.json), highlight=False)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    console = _console(args)
+    if args.list_mutations:
+        return list_mutations(console, args.json)
+    chosen = choose_spec(args)
+    if chosen.note:
+        console.print(f"[yellow]Note:[/] {chosen.note}")
+    if args.engine == "dfs" and args.dot:
+        raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
+    if not args.json:
+        console.print(f"Model checking {chosen.spec.name} ({args.engine}, {len(chosen.spec.invariants())} invariants)")
+    with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
+        opts = _options(args, console, progress)
+        if args.dot:
+            graph, result = explore_graph(chosen.spec, opts)
+            write_graph(args.dot, graph, force=args.force)
+            console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.")
+        else:
+            result = check(chosen.spec, args.engine, opts)
+    return _finish(args, chosen, result, console)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    console = _console(args)
+    chosen = choose_spec(args)
+    if chosen.note:
+        console.print(f"[yellow]Note:[/] {chosen.note}")
+    if not args.json:
+        console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}")
+    with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
+        result = simulate(chosen.spec, args.runs, args.steps, args.seed, _options(args, console, progress))
+    return _finish(args, chosen, result, console)
+
+
+class _interrupt_as_keyboard:
+    """Make sure Ctrl-C (and SIGTERM from a CI runner) ends the search with partial figures."""
+
+    def __enter__(self) -> None:
+        self.old = signal.getsignal(signal.SIGTERM)
+        if sys.platform != "win32":
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGTERM, self.old)
