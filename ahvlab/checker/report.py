@@ -68,6 +68,8 @@ def figure_lines(f: Figures) -> list[str]:
     ]
     rate = f.distinct / f.seconds if f.seconds > 0 else 0.0
     lines.append(f"Finished in {f.seconds:.2f}s ({rate:,.0f} distinct states/s).")
+    if f.liveness_seconds is not None:
+        lines.append(f"Checked {f.liveness_properties} temporal properties in {f.liveness_seconds:.2f}s (liveness).")
     return lines
 
 
@@ -135,6 +137,7 @@ def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, 
         "depth": f.depth,
         "seconds": round(f.seconds, 3),
         "stopped": f.stopped,
+        "liveness_seconds": None if f.liveness_seconds is None else round(f.liveness_seconds, 3),
         "coverage": {
             n: {"enabled": c.enabled, "generated": c.generated, "distinct": c.distinct} for n, c in f.coverage.items()
         },

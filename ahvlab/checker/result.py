@@ -45,6 +45,10 @@ class Figures:
     coverage: dict[str, Coverage] = field(default_factory=dict)
     stopped: str | None = None
     """Why the search stopped early: ``max_states``, ``max_seconds``, ``interrupted``; None if it ran out of states or found a violation."""
+    liveness_seconds: float | None = None
+    """Time the temporal properties took on the recorded graph; None when they were not checked."""
+    liveness_properties: int = 0
+    """How many temporal properties were checked."""
 
 
 @dataclass(frozen=True)

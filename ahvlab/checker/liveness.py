@@ -1,0 +1,525 @@
+"""Liveness: temporal properties checked on the explored state graph, under weak and strong fairness.
+
+The graph is explored once by BFS with every edge recorded; the safety checks run
+during that exploration. Each ``eventually`` / ``always_eventually`` / ``leads_to``
+property is then reduced to one question: is there a *fair end* -- a fair cycle or
+a fair stuttering state -- inside the states where the property's goal never holds?
+
+- ``<>P``: a fair end reachable from an initial state through ``~P`` states only.
+- ``[]<>P``: a fair end inside the ``~P`` states, reachable from anywhere.
+- ``P ~> Q``: a fair end inside the ``~Q`` states, reachable through ``~Q`` states
+  from a reachable state where ``P /\\ ~Q`` holds.
+
+Stuttering is TLA+'s: a step that leaves the fingerprint unchanged is a stutter
+and counts for no action; a behaviour may stutter forever in a state unless an
+action under (weak or strong) fairness is enabled there, so a deadlocked state is
+a valid end. A cycle is fair when every weakly fair action it keeps enabled in all
+of its states is taken on it, and every strongly fair action enabled in any of its
+states is taken on it. Strongly connected components are refined as usual: drop the
+states where a strongly fair action is enabled but never taken inside, split again.
+
+A counterexample is a lasso (``Trace.loop`` is the index where the loop starts; a
+loop on the last state alone means stuttering there forever). It is rebuilt by
+re-running actions on real states and then re-checked against the spec -- the goal
+never holds where it must not, and the loop is fair -- before it is reported.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ahvlab.checker.engine import Options, SpecError, check
+from ahvlab.checker.result import Result, Violation
+from ahvlab.checker.spec import Action, Property, Spec
+from ahvlab.checker.trace import ReplayError, Step, Trace, fingerprint_key
+
+TEMPORAL_KINDS = ("eventually", "always_eventually", "leads_to")
+FairnessMap = Mapping[str, Literal["weak", "strong"] | None]
+
+
+def temporal_properties(spec: Spec, names: Sequence[str] | None = None) -> list[Property]:
+    """The spec's properties that need the liveness check (all but ``sometimes``), optionally by name."""
+    props = [p for p in spec.properties() if p.kind in TEMPORAL_KINDS]
+    if names is None:
+        return props
+    known = {p.name: p for p in props}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise SpecError(f"unknown temporal property {missing[0]!r}; the spec has: {', '.join(known) or 'none'}")
+    return [known[n] for n in names]
+
+
+# -- the graph ------------------------------------------------------------------
+
+
+@dataclass
+class StateGraph:
+    """The recorded graph with integer nodes (discovery order); stuttering edges left out.
+
+    ``succ[i]`` holds ``(j, action_index)`` pairs; ``enabled[i]`` is a bit mask of the
+    actions with a non-stuttering step out of ``i``.
+    """
+
+    keys: list[Any]
+    states: list[Any]
+    succ: list[list[tuple[int, int]]]
+    enabled: list[int]
+    initial: list[int]
+    _pred: list[list[int]] | None = None
+
+    @classmethod
+    def from_options(cls, opts: Options) -> StateGraph:
+        """Number the nodes of a run made with ``Options(record_graph=True)``."""
+        index = {k: i for i, k in enumerate(opts.nodes)}
+        n = len(index)
+        succ: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        enabled = [0] * n
+        for src, dst, ai in opts.graph:
+            i = index.get(src)
+            j = index.get(dst)
+            if i is None or j is None or i == j:
+                continue
+            enabled[i] |= 1 << ai
+            succ[i].append((j, ai))
+        initial = [index[k] for k in opts.initial if k in index]
+        return cls(list(index), list(opts.nodes.values()), succ, enabled, initial)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def edges(self) -> int:
+        return sum(len(s) for s in self.succ)
+
+    @property
+    def pred(self) -> list[list[int]]:
+        if self._pred is None:
+            pred: list[list[int]] = [[] for _ in self.keys]
+            for i, out in enumerate(self.succ):
+                for j, _ai in out:
+                    pred[j].append(i)
+            self._pred = pred
+        return self._pred
+
+
+def strongly_connected(nodes: Iterable[int], succ: Sequence[Sequence[tuple[int, int]]], inside: Any) -> list[list[int]]:
+    """Tarjan's components of the subgraph on ``inside`` (anything with ``in``), iteratively."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    out: list[list[int]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            v, it = work[-1]
+            descended = False
+            for w, _ai in it:
+                if w not in inside:
+                    continue
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ[w])))
+                    descended = True
+                    break
+                if w in on_stack and index[w] < low[v]:
+                    low[v] = index[w]
+            if descended:
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                if low[v] < low[u]:
+                    low[u] = low[v]
+            if low[v] == index[v]:
+                comp: list[int] = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+    return out
+
+
+# -- fairness ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """Bit masks of the weakly and strongly fair actions."""
+
+    weak: int
+    strong: int
+
+    @property
+    def any(self) -> int:
+        return self.weak | self.strong
+
+
+def fairness_of(
+    actions: Sequence[Action], prop: Property | None = None, override: FairnessMap | None = None
+) -> Fairness:
+    """The fairness a property is checked under.
+
+    ``override`` (all properties) wins over ``prop.fairness`` (this property), which wins
+    over each action's own ``fair=``. A mapping names actions; an action it does not
+    name is not fair.
+    """
+    chosen: Mapping[str, Any] | None = override if override is not None else (prop.fairness if prop else None)
+    names = [a.name for a in actions]
+    if chosen is None:
+        chosen = {a.name: a.fairness for a in actions}
+    else:
+        unknown = [n for n in chosen if n not in names]
+        if unknown:
+            raise SpecError(f"fairness names unknown action {unknown[0]!r}; the spec has: {', '.join(names)}")
+    weak = strong = 0
+    for i, name in enumerate(names):
+        kind = chosen.get(name)
+        if kind == "weak":
+            weak |= 1 << i
+        elif kind == "strong":
+            strong |= 1 << i
+        elif kind is not None:
+            raise SpecError(f"fairness of action {name!r} is {kind!r}; expected 'weak', 'strong' or None")
+    return Fairness(weak, strong)
+
+
+def _fair_components(g: StateGraph, inside: set[int], fair: Fairness) -> list[list[int]]:
+    """The components of the subgraph on ``inside`` that hold a fair cycle (after strong-fairness refinement)."""
+    found: list[list[int]] = []
+    todo = [c for c in strongly_connected(inside, g.succ, inside) if len(c) > 1]
+    while todo:
+        comp = todo.pop()
+        members = set(comp)
+        somewhere = 0
+        everywhere = -1
+        for v in comp:
+            somewhere |= g.enabled[v]
+            everywhere &= g.enabled[v]
+        taken = 0
+        for v in comp:
+            for w, ai in g.succ[v]:
+                if w in members:
+                    taken |= 1 << ai
+        starved = fair.strong & somewhere & ~taken
+        if starved:
+            # A fair cycle in here may only visit states where no starved action is enabled.
+            rest = {v for v in comp if not g.enabled[v] & starved}
+            todo.extend(c for c in strongly_connected(rest, g.succ, rest) if len(c) > 1)
+        elif not fair.weak & everywhere & ~taken:
+            found.append(comp)
+    return found
+
+
+# -- searching the graph ----------------------------------------------------------
+
+
+def _bfs_path(g: StateGraph, sources: Iterable[int], allowed: Any, goal: Callable[[int], bool]) -> list[int] | None:
+    """The shortest path (node list) from a source to a goal node, through ``allowed`` nodes."""
+    parent: dict[int, int] = {}
+    queue: deque[int] = deque()
+    for s in sources:
+        if s in allowed and s not in parent:
+            parent[s] = -1
+            queue.append(s)
+    while queue:
+        v = queue.popleft()
+        if goal(v):
+            path = [v]
+            while parent[path[-1]] != -1:
+                path.append(parent[path[-1]])
+            path.reverse()
+            return path
+        for w, _ai in g.succ[v]:
+            if w not in parent and w in allowed:
+                parent[w] = v
+                queue.append(w)
+    return None
+
+
+def _backward(g: StateGraph, targets: Iterable[int], allowed: set[int]) -> set[int]:
+    """The nodes of ``allowed`` that reach a target through ``allowed`` nodes."""
+    seen = set(targets)
+    todo = list(seen)
+    pred = g.pred
+    while todo:
+        v = todo.pop()
+        for u in pred[v]:
+            if u not in seen and u in allowed:
+                seen.add(u)
+                todo.append(u)
+    return seen
+
+
+def _edge(g: StateGraph, u: int, v: int, allowed_actions: int = -1) -> int:
+    for w, ai in g.succ[u]:
+        if w == v and (allowed_actions >> ai) & 1:
+            return ai
+    raise AssertionError(f"no edge {u} -> {v}")
+
+
+def _disabled_at(g: StateGraph, bit: int) -> Callable[[int], bool]:
+    return lambda v: not g.enabled[v] & bit
+
+
+def _loop_through(g: StateGraph, comp: list[int], entry: int, fair: Fairness) -> list[int]:
+    """A cycle from ``entry`` back to it inside ``comp`` that is fair (node list, ``entry`` first, not repeated)."""
+    members = set(comp)
+    everywhere = -1
+    somewhere = 0
+    for v in comp:
+        everywhere &= g.enabled[v]
+        somewhere |= g.enabled[v]
+    # Waypoints: an edge of each action the loop must take, a state where each other weakly fair action is off.
+    edges_needed = (fair.weak & everywhere) | (fair.strong & somewhere)
+    off_needed = fair.weak & ~everywhere
+    loop = [entry]
+    taken = 0
+    off = ~g.enabled[entry]
+
+    def walk_to(goal: Callable[[int], bool]) -> None:
+        nonlocal taken, off
+        path = _bfs_path(g, [loop[-1]], members, goal)
+        assert path is not None, "a component is strongly connected"
+        for a, b in itertools.pairwise(path):
+            taken |= 1 << _edge(g, a, b)
+            off |= ~g.enabled[b]
+            loop.append(b)
+
+    for ai in range(max(edges_needed.bit_length(), off_needed.bit_length())):
+        bit = 1 << ai
+        if edges_needed & bit and not taken & bit:
+            src = next(v for v in comp if any(w in members and a == ai for w, a in g.succ[v]))
+            dst = next(w for w, a in g.succ[src] if w in members and a == ai)
+            if loop[-1] != src:
+                walk_to(src.__eq__)
+            taken |= bit
+            off |= ~g.enabled[dst]
+            loop.append(dst)
+        elif off_needed & bit and not off & bit:
+            walk_to(_disabled_at(g, bit))
+    if len(loop) == 1:
+        # No fairness to satisfy, yet the end is a cycle: step to any neighbour inside.
+        loop.append(next(w for w, _ai in g.succ[entry] if w in members))
+    if loop[-1] != entry:
+        walk_to(entry.__eq__)
+    loop.pop()  # the closing step returns to ``entry``
+    return loop
+
+
+@dataclass(frozen=True)
+class Lasso:
+    """Node indices of a counterexample: ``nodes[loop:]`` repeats forever (a single node: stuttering)."""
+
+    nodes: list[int]
+    loop: int
+
+
+def find_lasso(g: StateGraph, prop: Property, fair: Fairness, p: list[bool], q: list[bool] | None) -> Lasso | None:
+    """A fair behaviour that violates ``prop`` on the graph, or None if the property holds."""
+    n = len(g)
+    everything = range(n)
+    if prop.kind == "eventually":
+        avoid = {i for i in everything if not p[i]}
+    else:
+        goal = q if prop.kind == "leads_to" else p
+        assert goal is not None
+        avoid = {i for i in everything if not goal[i]}
+    if not avoid:
+        return None
+    stutter = {i for i in avoid if not g.enabled[i] & fair.any}
+    comps = _fair_components(g, avoid, fair)
+    comp_of = {v: c for c in comps for v in c}
+    ends = stutter | set(comp_of)
+    if not ends:
+        return None
+    reach = _backward(g, ends, avoid)
+    if prop.kind == "eventually":
+        prefix_allowed: Any = avoid
+        starts = reach
+    elif prop.kind == "always_eventually":
+        prefix_allowed = everything
+        starts = reach
+    else:
+        assert q is not None
+        prefix_allowed = everything
+        starts = {i for i in reach if p[i]}
+    if not starts:
+        return None
+    prefix = _bfs_path(g, g.initial, prefix_allowed, starts.__contains__)
+    if prefix is None:
+        return None
+    middle = _bfs_path(g, [prefix[-1]], avoid, lambda v: v in stutter or v in comp_of)
+    assert middle is not None
+    nodes = prefix + middle[1:]
+    end = nodes[-1]
+    if end in stutter:
+        return Lasso(nodes, len(nodes) - 1)
+    loop = _loop_through(g, comp_of[end], end, fair)
+    return Lasso(nodes + loop[1:], len(nodes) - 1)
+
+
+# -- replaying and re-checking a lasso --------------------------------------------
+
+
+def _rebuild(spec: Spec, actions: Sequence[Action], g: StateGraph, lasso: Lasso, inits: Sequence[Any]) -> Trace:
+    key = fingerprint_key(spec) or (lambda s: s)
+    first = g.keys[lasso.nodes[0]]
+    start = next((s for s in inits if key(s) == first), None)
+    if start is None:
+        raise ReplayError("liveness counterexample does not start in an initial state")
+    steps = [Step(start)]
+    for i, (u, v) in enumerate(itertools.pairwise(lasso.nodes), start=2):
+        want = g.keys[v]
+        for _w, ai in (e for e in g.succ[u] if e[0] == v):
+            act = actions[ai]
+            hit = next(((pm, t) for pm, t in act.fn(steps[-1].state) if key(t) == want), None)
+            if hit is not None:
+                steps.append(Step(hit[1], act.name, dict(hit[0])))
+                break
+        else:
+            raise ReplayError(f"liveness counterexample state {i} does not replay")
+    return Trace(tuple(steps), lasso.loop)
+
+
+def _step_mask(spec: Spec, actions: Sequence[Action], key: Callable[[Any], Any], s: Any, want: Any) -> tuple[int, int]:
+    """``(enabled, doing)``: actions with a non-stuttering step from ``s``, and those with a step to ``want``."""
+    constraint = getattr(spec, "constraint", None)
+    here = key(s)
+    enabled = doing = 0
+    for ai, act in enumerate(actions):
+        for _pm, t in act.fn(s) or ():
+            kt = key(t)
+            if kt == here or (constraint is not None and not constraint(t)):
+                continue
+            enabled |= 1 << ai
+            if want is not None and kt == want:
+                doing |= 1 << ai
+    return enabled, doing
+
+
+def verify_lasso(spec: Spec, actions: Sequence[Action], prop: Property, fair: Fairness, trace: Trace) -> None:
+    """Re-check a replayed lasso against the spec: it violates ``prop`` and its loop is fair. Raises ReplayError."""
+    key = fingerprint_key(spec) or (lambda s: s)
+    states = trace.states
+    loop = trace.loop
+    if loop is None or not 0 <= loop < len(states):
+        raise ReplayError("a liveness counterexample needs a loop")
+    p = [bool(prop.p(s)) for s in states]
+    if prop.kind == "eventually":
+        ok = not any(p)
+    elif prop.kind == "always_eventually":
+        ok = not any(p[loop:])
+    else:
+        assert prop.q is not None
+        q = [bool(prop.q(s)) for s in states]
+        first = next((i for i in range(len(states)) if p[i] and not q[i]), None)
+        ok = first is not None and not any(q[min(first, loop) :])
+    if not ok:
+        raise ReplayError(f"the lasso for {prop.name!r} does not violate it when replayed")
+    cycle = states[loop:]
+    enabled_all = -1
+    enabled_any = 0
+    taken = 0
+    for i, s in enumerate(cycle):
+        nxt = cycle[(i + 1) % len(cycle)] if len(cycle) > 1 else None
+        enabled, doing = _step_mask(spec, actions, key, s, key(nxt) if nxt is not None else None)
+        if nxt is not None and not doing:
+            raise ReplayError(f"the loop of {prop.name!r} does not close: no step from state {loop + i + 1}")
+        enabled_all &= enabled
+        enabled_any |= enabled
+        taken |= doing
+    if len(cycle) == 1:
+        if enabled_any & fair.any:
+            raise ReplayError(f"the lasso for {prop.name!r} stutters where a fair action is enabled")
+    elif fair.weak & enabled_all & ~taken or fair.strong & enabled_any & ~taken:
+        raise ReplayError(f"the loop of {prop.name!r} is not fair when replayed")
+
+
+# -- the check ----------------------------------------------------------------------
+
+
+def _evaluate(prop: Property, fn: Callable[[Any], bool], states: Sequence[Any]) -> list[bool]:
+    try:
+        return [bool(fn(s)) for s in states]
+    except Exception as exc:
+        raise SpecError(f"property {prop.name!r} raised {type(exc).__name__}: {exc}") from exc
+
+
+def check_graph(
+    spec: Spec,
+    opts: Options,
+    result: Result,
+    *,
+    properties: Sequence[str] | None = None,
+    fairness: FairnessMap | None = None,
+) -> Result:
+    """Check the temporal properties on the graph a finished run recorded in ``opts``; returns ``result`` updated.
+
+    Nothing is checked when the run found a violation or did not finish exploring
+    (a liveness verdict on part of a graph would be unsound); then
+    ``result.figures.liveness_seconds`` stays None.
+    """
+    props = temporal_properties(spec, properties)
+    if result.violation is not None or not result.complete or not props:
+        return result
+    start = time.monotonic()
+    actions = list(spec.actions())
+    g = StateGraph.from_options(opts)
+    inits = list(opts.init_states) if opts.init_states is not None else list(spec.init())
+    for prop in props:
+        fair = fairness_of(actions, prop, fairness)
+        p = _evaluate(prop, prop.p, g.states)
+        q = _evaluate(prop, prop.q, g.states) if prop.kind == "leads_to" and prop.q is not None else None
+        if prop.kind == "leads_to" and q is None:
+            raise SpecError(f"property {prop.name!r} is leads_to but has no q")
+        lasso = find_lasso(g, prop, fair, p, q)
+        if lasso is not None:
+            trace = _rebuild(spec, actions, g, lasso, inits)
+            verify_lasso(spec, actions, prop, fair, trace)
+            result.violation = Violation("liveness", prop.name, prop.doc, trace)
+            result.complete = False
+            break
+    result.figures.liveness_seconds = time.monotonic() - start
+    result.figures.liveness_properties = len(props)
+    return result
+
+
+def check_liveness(
+    spec: Spec,
+    opts: Options | None = None,
+    *,
+    engine: str = "bfs",
+    properties: Sequence[str] | None = None,
+    fairness: FairnessMap | None = None,
+) -> Result:
+    """Explore once (safety checks included) with the graph recorded, then check the temporal properties.
+
+    ``fairness`` replaces every action's and property's fairness (``{}``: none at all).
+    The verdict is ``liveness`` (exit 13) with a lasso when a property fails.
+    """
+    opts = opts or Options()
+    opts.record_graph = True
+    opts.graph.clear()
+    opts.nodes.clear()
+    opts.initial.clear()
+    result = check(spec, engine, opts)
+    return check_graph(spec, opts, result, properties=properties, fairness=fairness)
