@@ -260,7 +260,6 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
     constraint = search.constraint
     parent = search.parent
     graph = opts.graph if opts.record_graph else None
-    check_invs = bool(search.invariants)
     level: list[Any] = []
     complete = True
     try:

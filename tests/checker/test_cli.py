@@ -53,10 +53,10 @@ def test_deadlock_exits_11_unless_turned_off(capsys):
 
 def test_itf_and_dot_outputs_are_written(capsys, tmp_path):
     itf = tmp_path / "cex.itf.json"
-    code, out, _ = run(capsys, "check", POUR, "--itf", str(itf))
+    code, _, _ = run(capsys, "check", POUR, "--itf", str(itf))
     assert code == 12 and json.loads(itf.read_text())["#meta"]["source"] == POUR
     dot = tmp_path / "g.dot"
-    code, out, _ = run(capsys, "check", GRID, "--set", "n=1", "--dot", str(dot))
+    code, _, _ = run(capsys, "check", GRID, "--set", "n=1", "--dot", str(dot))
     text = dot.read_text()
     assert code == 0 and "strict digraph DiskGraph {" in text and "style = filled" in text
     assert text.count("->") == 8  # 4 states, each with 2 moves
@@ -93,7 +93,7 @@ def test_junit_report_has_a_testcase_per_invariant(capsys, tmp_path):
     ],
 )
 def test_bad_input_gets_one_clear_line_and_the_right_exit_code(capsys, argv, code, message):
-    got, out, err = run(capsys, *argv)
+    got, _, err = run(capsys, *argv)
     assert got == code
     assert message in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
