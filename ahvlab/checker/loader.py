@@ -59,6 +59,9 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
 
 
 def _import_module(name: str) -> Any:
+    # `ahvlab check mypkg.spec:S` run from a project folder finds mypkg there, as `python -m` would.
+    if "" not in sys.path and str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:

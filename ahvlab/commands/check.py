@@ -135,7 +135,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
     if not args.json:
-        console.print(f"Model checking {chosen.spec.name} ({args.engine}, {len(chosen.spec.invariants())} invariants)")
+        n = len(chosen.spec.invariants())
+        console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
         opts = _options(args, console, progress)
         if args.dot:
