@@ -122,7 +122,7 @@ def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: C
 
 def _console(args: argparse.Namespace) -> Console:
     # The report goes to stdout; with --json only the JSON does, and everything else to stderr.
-    return Console(stderr=bool(args.json), highlight=False)
+    return Console(stderr=bool(args.json), highlight=False, soft_wrap=True)
 
 
 def run_check(args: argparse.Namespace) -> int:
