@@ -1,0 +1,66 @@
+"""The action picker: the actions enabled at the cursor, filtered as you type; the pick branches the trace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList
+
+from ahvlab.checker.session import Choice
+from ahvlab.tui.widgets.actions import choice_options
+
+
+class PickScreen(ModalScreen[int | None]):
+    """Dismisses with the picked choice's index, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "focus_list", "List", show=False),
+    ]
+
+    def __init__(self, choices: Sequence[Choice], where: str) -> None:
+        super().__init__()
+        self.choices = list(choices)
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick-body") as body:
+            body.border_title = f"Take an action at {self.where}"
+            body.border_subtitle = "type to filter · enter picks · escape cancels"
+            yield Input(placeholder="filter, e.g. crash", id="pick-filter")
+            yield OptionList(*choice_options(self.choices), id="pick-list")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        words = event.value.lower().split()
+        shown = [c for c in self.choices if all(w in f"{c.label} {c.doc}".lower() for w in words)]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(choice_options(shown))
+        if shown:
+            options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            self.dismiss(int(option.id or 0))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id or 0))
+
+    def action_focus_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,37 @@
+"""Invariants at this step: each one holds (green) or fails (red, with its one-line explanation)."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from ahvlab.tui.view import Frame
+from ahvlab.tui.widgets.panel import FramePanel
+
+
+class InvariantsPanel(FramePanel):
+    TITLE = "Invariants"
+
+    def watch_frame(self, frame: Frame | None) -> None:
+        super().watch_frame(frame)
+        self.set_class(bool(frame and frame.violated), "-violated")
+        if frame is not None:
+            held = sum(s.holds for s in frame.invariants)
+            self.border_subtitle = f"{held}/{len(frame.invariants)} hold"
+
+    def render_frame(self, frame: Frame) -> RenderableType:
+        text = Text()
+        if not frame.invariants:
+            text.append("this spec has no invariants", "dim")
+        for n, s in enumerate(frame.invariants):
+            if n:
+                text.append("\n")
+            if s.holds:
+                text.append("✓ ", "green")
+                text.append(s.name)
+            else:
+                text.append("✗ ", "bold red")
+                text.append(s.name, "bold red")
+                if s.doc:
+                    text.append(f"\n  {s.doc}", "red")
+        return text
