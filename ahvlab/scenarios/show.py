@@ -1,0 +1,95 @@
+"""Rendering a scenario for people: what changed at a step, the timeline table, the expected verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ahvlab.checker.report import format_time, show_value
+from ahvlab.checker.spec import Spec
+from ahvlab.checker.trace import Step
+from ahvlab.scenarios.loader import Scenario
+
+MAX_WIDTH = 160
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_WIDTH else text[: MAX_WIDTH - 3] + "..."
+
+
+def _fine(name: str, old: Any, new: Any, depth: int, out: list[tuple[str, Any, Any]]) -> None:
+    """Split a changed value into the parts that changed, so a projector shows ``vm[2].host``, not the whole VM."""
+    if depth > 0 and old is not None and type(old) is type(new):
+        if isinstance(new, tuple) and hasattr(new, "_fields"):
+            for f in new._fields:
+                a, b = getattr(old, f), getattr(new, f)
+                if a != b:
+                    _fine(f"{name}.{f}", a, b, depth - 1, out)
+            return
+        if isinstance(new, tuple) and len(old) == len(new):
+            for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                if a != b:
+                    _fine(f"{name}[{i}]", a, b, depth - 1, out)
+            return
+        if isinstance(new, Mapping):
+            for k in dict.fromkeys([*old, *new]):
+                a, b = old.get(k), new.get(k)
+                if a != b:
+                    _fine(f"{name}[{show_value(k)}]", a, b, depth - 1, out)
+            return
+    out.append((name, old, new))
+
+
+def change_lines(spec: Spec, before: Any | None, after: Any) -> list[str]:
+    """``name = new (was old)`` for each changed part; sets show what was added and removed."""
+    new_vars = spec.format_state(after)
+    if before is None:
+        return [_short(f"{k} = {show_value(v)}") for k, v in new_vars.items()]
+    old_vars = spec.format_state(before)
+    parts: list[tuple[str, Any, Any]] = []
+    for k, v in new_vars.items():
+        if old_vars.get(k) != v:
+            _fine(k, old_vars.get(k), v, 3, parts)
+    lines = []
+    for name, old, new in parts:
+        if isinstance(old, frozenset) and isinstance(new, frozenset):
+            delta = [f"+{show_value(x)}" for x in sorted(new - old, key=repr)]
+            delta += [f"-{show_value(x)}" for x in sorted(old - new, key=repr)]
+            lines.append(_short(f"{name} = {show_value(new)}  ({' '.join(delta)})"))
+        else:
+            lines.append(_short(f"{name} = {show_value(new)}  (was {show_value(old)})"))
+    return lines
+
+
+def step_label(spec: Spec, step: Step) -> str:
+    return "init" if step.action is None else spec.format_step(step.action, step.params)
+
+
+def timeline_rows(scenario: Scenario) -> list[tuple[str, str]]:
+    """The script as a timeline: one row per model time, the actions taken at that time (from the played trace)."""
+    steps, _ = scenario.played
+    spec = scenario.spec
+    rows: list[tuple[str, list[str]]] = []
+    for st in steps[1:]:
+        t = format_time(spec.time_of(st.state)).replace("T+", "T") or "-"
+        if st.action == "tick":
+            # The jump itself is not an event: the actions taken after it are.
+            if not rows or rows[-1][0] != t:
+                rows.append((t, []))
+            continue
+        if not rows or rows[-1][0] != t:
+            rows.append((t, []))
+        rows[-1][1].append(step_label(spec, st))
+    return [(t, "; ".join(events) or "(time passes)") for t, events in rows]
+
+
+def is_timed(scenario: Scenario) -> bool:
+    steps, _ = scenario.played
+    return any(scenario.spec.time_of(st.state) for st in steps)
+
+
+def expected_verdict(scenario: Scenario) -> str:
+    """One line for ``scenario list``: the verdicts the checks expect."""
+    if not scenario.checks:
+        return f"{len(scenario.checkpoints)} checkpoints"
+    return "; ".join(c.verdict for c in scenario.checks)
