@@ -58,6 +58,8 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
             out.append("  (stuttering: no variable changed)")
     if trace.loop is not None:
         out.append(f"Back to state {trace.loop + 1}.")
+        if trace.loop == len(trace) - 1:
+            out.append("  (it stutters there forever: no fair action is enabled in that state)")
     return out
 
 

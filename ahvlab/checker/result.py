@@ -48,7 +48,7 @@ class Figures:
     liveness_seconds: float | None = None
     """Time the temporal properties took on the recorded graph; None when they were not checked."""
     liveness_properties: int = 0
-    """How many temporal properties were checked."""
+    """How many temporal properties were checked (up to the first that failed)."""
 
 
 @dataclass(frozen=True)

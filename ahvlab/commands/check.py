@@ -14,6 +14,7 @@ from ahvlab.checker.engine import Options, check, simulate
 from ahvlab.checker.errors import UsageError
 from ahvlab.checker.graph import explore_graph, write_graph
 from ahvlab.checker.itf import write_itf
+from ahvlab.checker.liveness import check_graph, check_liveness, temporal_properties
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations
@@ -61,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
     p.add_argument("--no-coverage", action="store_true", help="leave the per-action coverage table out")
     p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
+    p.add_argument(
+        "--no-liveness", action="store_true", help="skip the temporal properties (eventually, leads-to): safety only"
+    )
     p.set_defaults(run=run_check)
 
     s = sub.add_parser(
@@ -137,14 +141,22 @@ def run_check(args: argparse.Namespace) -> int:
     if not args.json:
         n = len(chosen.spec.invariants())
         console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
+    # Liveness runs on the graph of this same exploration: one search, safety checked on the way.
+    live = not args.no_liveness and bool(temporal_properties(chosen.spec))
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
         opts = _options(args, console, progress)
         if args.dot:
             graph, result = explore_graph(chosen.spec, opts)
             write_graph(args.dot, graph, force=args.force)
             console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.")
+            if live:
+                result = check_graph(chosen.spec, opts, result)
+        elif live:
+            result = check_liveness(chosen.spec, opts, engine=args.engine)
         else:
             result = check(chosen.spec, args.engine, opts)
+    if live and result.violation is None and result.figures.liveness_seconds is None:
+        console.print("[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete.")
     return _finish(args, chosen, result, console)
 
 
