@@ -103,9 +103,10 @@ class AhvlabApp(App[int]):
         with Container(id="main"):
             yield TimelinePanel(id="timeline").data_bind(AhvlabApp.timeline, AhvlabApp.frame)
             yield ClusterView(id="cluster").data_bind(AhvlabApp.frame)
+            # Grid cells fill in this order; the actions panel is hidden when narrow.
+            yield ActionList(id="actions").data_bind(AhvlabApp.frame)
             yield StepDetail(id="detail").data_bind(AhvlabApp.frame)
             yield InvariantsPanel(id="invariants").data_bind(AhvlabApp.frame)
-            yield ActionList(id="actions").data_bind(AhvlabApp.frame)
         yield StatusLine(id="status").data_bind(AhvlabApp.notice, AhvlabApp.notice_error)
         yield Footer()
 
@@ -249,11 +250,8 @@ class AhvlabApp(App[int]):
         if message.result is not None:
             if message.result.violation is not None:
                 self.refresh_trace("counterexample")
-            self.say(
-                verdict_text(message.result).plain.splitlines()[0]
-                + " · "
-                + verdict_text(message.result).plain.splitlines()[-1]
-            )
+            lines = verdict_text(message.result).plain.splitlines()
+            self.say(f"{lines[0]} · {lines[-1]}", error=message.result.violation is not None)
         else:
             self.say(f"the check stopped on an error: {message.error}", error=True)
         if self._check_screen is not None:

@@ -97,7 +97,7 @@ class CheckScreen(ModalScreen[Result | None]):
             figures.update("")
             verdict.update(Text(f"the check stopped on an error: {message.error}", "bold red"))
         else:
-            figures.update(f"{message.result.figures.seconds:.1f} s")
+            figures.update(f"finished in {message.result.figures.seconds:.1f} s")
             verdict.update(verdict_text(message.result))
         found = message.result is not None and message.result.violation is not None
         self.set_class(found, "-found")

@@ -40,6 +40,7 @@ class ActionList(OptionList):
             return
         if frame.choices:
             self.add_options(choice_options(frame.choices))
+            self.highlighted = 0
         else:
             self.add_option(Option(Text("nothing is enabled here (a deadlock)", "italic"), disabled=True))
         self.border_subtitle = f"{len(frame.choices)} enabled"

@@ -1,0 +1,55 @@
+"""Fixtures of the TUI tests: apps over the toy specs, and a recorder of the messages an app posts."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import tui_toy
+
+from ahvlab.tui.app import AhvlabApp
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests (Pilot tests) on a fresh event loop; no asyncio plugin is installed."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+    return True
+
+
+class Recorder:
+    """Collects every message of the given types that reaches any part of the app."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def of(self, kind: type) -> list:
+        return [m for m in self.messages if isinstance(m, kind)]
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def lamps_app() -> AhvlabApp:
+    return AhvlabApp(tui_toy.workbench())
+
+
+@pytest.fixture
+def ring_app() -> AhvlabApp:
+    return AhvlabApp(tui_toy.ring())
