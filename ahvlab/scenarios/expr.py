@@ -330,7 +330,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": min,
     "max": max,
     "count": _count,
-    "sorted": sorted,
+    "sorted": lambda xs: tuple(sorted(xs)),
     "set": frozenset,
     "range": _range,
     "abs": abs,
@@ -350,6 +350,9 @@ def _equal(a: Any, b: Any) -> bool:
         # An enum member equals its name, in any case: ``status == "running"``.
         name, other = (a.name, b) if isinstance(a, enum.Enum) else (b.name, a)
         return isinstance(other, str) and name.lower() == other.lower()
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        # A list literal equals a state's tuple with the same items.
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 
