@@ -53,33 +53,56 @@ class Change:
     new: str
 
 
-def _same_shape(old: Any, new: Any) -> bool:
-    if type(old) is not type(new):
-        return False
-    if isinstance(old, tuple):
-        return getattr(old, "_fields", None) is not None or len(old) == len(new)
-    return isinstance(old, Mapping)
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, (tuple, list, Mapping, frozenset, set))
+
+
+def _item_label(item: Any, i: int) -> str:
+    """How a list element is named in a path: a record's ``name`` or ``id`` when it has one, else its index."""
+    if isinstance(item, Mapping):
+        for key in ("name", "id"):
+            if key in item:
+                return show(item[key])
+    return str(i)
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, str) and key.isidentifier():
+        return f"{path}.{key}" if path else key
+    return f"{path}[{show(key)}]"
 
 
 def changes(path: str, old: Any, new: Any) -> list[Change]:
-    """The leaves that differ between two values, so a change deep in a record shows as one line."""
+    """The leaves that differ between two values, so a change deep in a record shows as one line.
+
+    Records and mappings are followed field by field, lists of records by their
+    ``name``/``id``; a tuple of plain values changes as a whole; sets show what
+    left (``-x``) and what came (``+x``).
+    """
     if old == new:
         return []
     if isinstance(old, (frozenset, set)) and isinstance(new, (frozenset, set)):
         gone = sorted(show(v) for v in old - new)
         came = sorted(show(v) for v in new - old)
-        out = [Change(path, f"−{v}", "") for v in gone]
-        out += [Change(path, "", f"+{v}") for v in came]
-        return out
-    if _same_shape(old, new):
-        fields = getattr(old, "_fields", None)
-        if fields is not None:
-            return [c for f in fields for c in changes(f"{path}.{f}", getattr(old, f), getattr(new, f))]
-        if isinstance(old, Mapping):
-            keys = list(dict.fromkeys([*old, *new]))
-            return [c for k in keys for c in changes(f"{path}[{show(k)}]", old.get(k), new.get(k))]
-        return [c for i, (a, b) in enumerate(zip(old, new, strict=True)) for c in changes(f"{path}[{i}]", a, b)]
-    return [Change(path, "" if old is None else show(old), show(new))]
+        return [Change(path, f"−{v}", "") for v in gone] + [Change(path, "", f"+{v}") for v in came]
+    fields = getattr(old, "_fields", None)
+    if fields is not None and type(old) is type(new):
+        return [c for f in fields for c in changes(_join(path, f), getattr(old, f), getattr(new, f))]
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        keys = list(dict.fromkeys([*old, *new]))
+        return [c for k in keys for c in changes(_join(path, k), old.get(k), new.get(k))]
+    if (
+        isinstance(old, (tuple, list))
+        and isinstance(new, (tuple, list))
+        and len(old) == len(new)
+        and not all(_is_leaf(v) for v in (*old, *new))
+    ):
+        return [
+            c
+            for i, (a, b) in enumerate(zip(old, new, strict=True))
+            for c in changes(f"{path}[{_item_label(b, i)}]", a, b)
+        ]
+    return [Change(path, "—" if old is None else show(old), "—" if new is None else show(new))]
 
 
 @dataclass(frozen=True)
@@ -125,6 +148,9 @@ class Frame:
     """Every variable as text (the generic view when ``cluster`` is None)."""
     choices: tuple[Choice, ...]
     mutations: tuple[str, ...] = field(default=())
+    """The what-ifs switched on."""
+    changed_variables: tuple[str, ...] = field(default=())
+    """The spec's variables that changed, by name (when ``changes`` comes from the description)."""
 
     @property
     def violated(self) -> tuple[str, ...]:
@@ -154,12 +180,22 @@ def timeline(wb: Workbench) -> Timeline:
 
 
 def frame(wb: Workbench) -> Frame:
-    """The step under the cursor as plain values."""
+    """The step under the cursor as plain values.
+
+    With a description (the AHV model), what changed is read from the descriptions
+    of this step and the one before, so paths use its names (``hosts[2].cvm_up``);
+    the raw variables that changed are listed by name only.
+    """
     s = wb.session
     i = s.cursor
+    desc = wb.describe(i)
     diff = s.diff(i)
+    raw: tuple[str, ...] = ()
     if i == 0:
-        found = [Change(name, "", show(new)) for name, (_, new) in diff.items()]
+        found = [] if desc is not None else [Change(name, "", show(new)) for name, (_, new) in diff.items()]
+    elif desc is not None:
+        found = changes("", wb.describe(i - 1), desc)
+        raw = tuple(diff)
     else:
         found = [c for name, (old, new) in diff.items() for c in changes(name, old, new)]
     muts = tuple(name for name, (_, on) in wb.mutations().items() if on)
@@ -171,8 +207,9 @@ def frame(wb: Workbench) -> Frame:
         changes=tuple(found),
         narration=s.narration.get(i),
         invariants=tuple(s.invariant_status(i)),
-        cluster=wb.describe(i),
+        cluster=desc,
         variables={k: show(v) for k, v in s.variables(i).items()},
         choices=tuple(s.enabled()),
         mutations=muts,
+        changed_variables=raw,
     )

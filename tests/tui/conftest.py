@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.message import Message
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import tui_toy
+from tui_toy import Recorder
 
 from ahvlab.tui.app import AhvlabApp
 
@@ -25,19 +25,6 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     names = pyfuncitem._fixtureinfo.argnames
     asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
     return True
-
-
-class Recorder:
-    """Collects every message of the given types that reaches any part of the app."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    def __call__(self, message: Message) -> None:
-        self.messages.append(message)
-
-    def of(self, kind: type) -> list:
-        return [m for m in self.messages if isinstance(m, kind)]
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import tui_toy
-from conftest import Recorder
 from textual.widgets import OptionList
+from tui_toy import Recorder
 
 from ahvlab.checker.itf import read_itf
 from ahvlab.tui.app import AhvlabApp, default_file_name
@@ -38,7 +38,7 @@ async def test_stepping_forward_reaches_the_violation_and_says_which_invariant_f
         assert shown[-1].label == "switch(lamp=2)"
         frame = lamps_app.frame
         assert frame is not None
-        assert [(c.path, c.old, c.new) for c in frame.changes] == [("on[2]", "False", "True")]
+        assert [(c.path, c.old, c.new) for c in frame.changes] == [("on", "(True, True, False)", "(True, True, True)")]
         assert frame.narration == "All lamps are on: the invariant breaks here."
         assert lamps_app.query_one(TimelineTable).cursor_row == 3
 

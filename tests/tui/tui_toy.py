@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from textual.message import Message
+
 from ahvlab.checker.session import Session
 from ahvlab.checker.spec import Spec, action, invariant
 from ahvlab.tui.workbench import Workbench
@@ -97,3 +99,16 @@ class Ring(Spec):
 
 def ring() -> Workbench:
     return Workbench(Session(Ring()), "Ring: nothing fails", "tui_toy:Ring")
+
+
+class Recorder:
+    """Collects every message of the given types that reaches any part of the app."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def of(self, kind: type) -> list:
+        return [m for m in self.messages if isinstance(m, kind)]

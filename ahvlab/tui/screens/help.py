@@ -16,6 +16,8 @@ from textual.widgets import Static
 PANELS = (
     ("Timeline", "every step: number, T+seconds, action; ✗ marks a failing invariant, • a narrated step"),
     ("Cluster / State", "the state at the cursor: hosts, CVMs, Stargates, leader, VMs (or the spec's variables)"),
+    ("", "★ marks the Acropolis leader; S2✓ / S2✗: this host's iSCSI redirector believes Stargate 2 healthy / down"),
+    ("", "disk0→S1: a VM's iSCSI session (one per disk, or one per Frodo queue) and the Stargate it reaches"),
     ("Step detail", "the step's narration and only what changed: old (red) → new (green)"),
     ("Invariants", "each invariant at this step; a failing one in red with its explanation"),
     ("Enabled actions", "what can happen next; picking one branches the trace at the cursor"),

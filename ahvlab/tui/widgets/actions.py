@@ -14,12 +14,12 @@ from ahvlab.tui.messages import ChoicePicked
 from ahvlab.tui.view import Frame
 
 
-def choice_options(choices: Sequence[Choice]) -> list[Option]:
-    """One option per enabled choice: its label, and the action's doc dimmed."""
+def choice_options(choices: Sequence[Choice], *, docs: bool = True) -> list[Option]:
+    """One option per enabled choice: its label, and (with ``docs``) the action's doc dimmed."""
     out = []
     for c in choices:
         text = Text(c.label, "bold")
-        if c.doc:
+        if docs and c.doc:
             text.append(f"  {c.doc}", "dim")
         out.append(Option(text, id=str(c.index)))
     return out
@@ -39,7 +39,7 @@ class ActionList(OptionList):
         if frame is None:
             return
         if frame.choices:
-            self.add_options(choice_options(frame.choices))
+            self.add_options(choice_options(frame.choices, docs=False))
             self.highlighted = 0
         else:
             self.add_option(Option(Text("nothing is enabled here (a deadlock)", "italic"), disabled=True))

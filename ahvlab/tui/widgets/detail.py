@@ -39,8 +39,10 @@ class StepDetail(FramePanel):
         if frame.narration:
             parts.append(Text(frame.narration, "italic yellow"))
         if frame.index == 0:
-            parts.append(Text("the initial state:", "dim"))
-        elif not frame.changes:
+            parts.append(Text("the initial state" + (" (the cluster view shows it)" if frame.cluster else ":"), "dim"))
+        elif not frame.changes and not frame.changed_variables:
             parts.append(Text("nothing changed (a stuttering step)", "dim"))
         parts.append(changes_table(frame))
+        if frame.changed_variables:
+            parts.append(Text(f"variables changed: {', '.join(frame.changed_variables)}", "dim"))
         return Group(*parts)

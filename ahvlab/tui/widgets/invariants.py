@@ -23,7 +23,9 @@ class InvariantsPanel(FramePanel):
         text = Text()
         if not frame.invariants:
             text.append("this spec has no invariants", "dim")
-        for n, s in enumerate(frame.invariants):
+        # Failing invariants first: in a small panel they are what must stay visible.
+        ordered = sorted(frame.invariants, key=lambda s: s.holds)
+        for n, s in enumerate(ordered):
             if n:
                 text.append("\n")
             if s.holds:
