@@ -1,0 +1,408 @@
+"""The cluster configuration: hosts, VMs, networks, bounds, timings and mutations.
+
+A :class:`Config` is frozen and validated when it is built; nonsense (zero hosts,
+a VM larger than every host, a disk count below 1...) raises
+:class:`~ahvlab.checker.errors.SpecLoadError` naming the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ahvlab.checker.errors import SpecLoadError
+from ahvlab.model.mutations import MUTATIONS
+
+SUBMODELS = ("storage", "ha", "ipam")
+"""storage: redirector, sessions, Frodo queues; ha: time, failures, leader, fencing, restart; ipam: DHCP leases."""
+FAILURES = ("cvm", "host", "partition", "libvirtd")
+IO_PATHS = ("classic", "frodo")
+HA_MODES = ("best_effort", "guarantee")
+
+
+@dataclass(frozen=True)
+class Timings:
+    """HA timings in seconds (BRIEF.md, "VM HA"). ``restart_after`` counts from T0, the loss of the host."""
+
+    heartbeat: int = 1
+    detect_after: int = 20
+    timeout: int = 40
+    restart_after: int = 120
+    vm_io_death: int = 45
+    election_after: int = 20
+
+    @property
+    def fence_at(self) -> int:
+        """Seconds after T0 when the leader orders every Stargate to block the lost host (T60)."""
+        return self.detect_after + self.timeout
+
+    @property
+    def restart_wait(self) -> int:
+        """Seconds between the block order and the restart (T60 -> T120)."""
+        return self.restart_after - self.fence_at
+
+
+@dataclass(frozen=True)
+class VMConfig:
+    """One guest VM. ``host`` is 1-based (None: powered off at the start)."""
+
+    name: str
+    vcpus: int = 1
+    memory: int = 4
+    disks: int = 1
+    io_path: str = "frodo"
+    num_queues: int = 2
+    host: int | None = 1
+    network: str | None = None
+    does_io: bool = True
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """A VM network. A managed network has a DHCP scope ``first-last`` that AHV's IPAM assigns from."""
+
+    name: str
+    managed: bool = True
+    scope: str = "10.10.0.10-10.10.0.19"
+
+    def addresses(self) -> tuple[str, ...]:
+        """Every address of the scope, in order (empty for an unmanaged network)."""
+        if not self.managed:
+            return ()
+        first, last = (ipaddress.IPv4Address(p.strip()) for p in self.scope.split("-"))
+        return tuple(str(ipaddress.IPv4Address(a)) for a in range(int(first), int(last) + 1))
+
+
+def _default_vms() -> tuple[VMConfig, ...]:
+    return (
+        VMConfig("VM1", vcpus=2, memory=8, disks=2, io_path="classic", host=1, network="vlan10"),
+        VMConfig("VM2", vcpus=4, memory=8, disks=1, io_path="frodo", num_queues=2, host=2, network="vlan10"),
+        VMConfig("VM3", vcpus=1, memory=4, disks=1, io_path="frodo", num_queues=2, host=3, network="vlan10"),
+    )
+
+
+def _default_networks() -> tuple[NetworkConfig, ...]:
+    return (NetworkConfig("vlan10", managed=True, scope="10.10.0.10-10.10.0.13"),)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one AHV spec is built from. Hosts are numbered from 1 in everything the user sees."""
+
+    host_memory: tuple[int, ...] = (32, 32, 32)
+    vms: tuple[VMConfig, ...] = field(default_factory=_default_vms)
+    networks: tuple[NetworkConfig, ...] = field(default_factory=_default_networks)
+    submodels: frozenset[str] = frozenset(SUBMODELS)
+    failures: frozenset[str] = frozenset(FAILURES)
+    max_cvm_failures: int = 1
+    """CVM crashes allowed in one run."""
+    max_host_failures: int = 1
+    """Host-level failures (crash, partition, libvirtd loss) allowed in one run."""
+    max_failures: int = 1
+    """Failures of any kind allowed in one run (the default keeps the exhaustive check small)."""
+    ha_mode: str = "best_effort"
+    timings: Timings = field(default_factory=Timings)
+    leader: int = 3
+    """The host whose CVM holds the Acropolis leadership at the start."""
+    mutations: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @property
+    def hosts(self) -> int:
+        return len(self.host_memory)
+
+    def with_mutations(self, *names: str) -> Config:
+        """The same config with these mutations switched on as well."""
+        return dataclasses.replace(self, mutations=self.mutations | frozenset(names))
+
+
+def default_config() -> Config:
+    """3 hosts, 3 VMs (a classic VM with 2 disks, a 4-vCPU Frodo VM, a 1-vCPU Frodo VM), both parts of the model.
+
+    One failure per run (any kind); the leader starts on Host 3.
+    """
+    return Config()
+
+
+# -- validation -----------------------------------------------------------------
+
+
+def _fail(key: str, message: str, expected: str | None = None) -> SpecLoadError:
+    return SpecLoadError(message, key=key, expected=expected)
+
+
+def _validate(c: Config) -> None:
+    if not isinstance(c.host_memory, tuple) or not c.host_memory:
+        raise _fail("hosts", "a cluster needs at least one host", "a non-empty list of host memory sizes in GiB")
+    for i, mem in enumerate(c.host_memory, start=1):
+        if not isinstance(mem, int) or isinstance(mem, bool) or mem < 1:
+            raise _fail(f"hosts[{i}]", f"host memory {mem!r} is not a positive number of GiB", "an integer >= 1")
+    if len(c.host_memory) > 8:
+        raise _fail("hosts", f"{len(c.host_memory)} hosts is more than the model explores", "at most 8 hosts")
+    unknown = sorted(set(c.mutations) - set(MUTATIONS))
+    if unknown:
+        raise _fail("mutations", f"unknown mutation {unknown[0]!r}", "one of " + ", ".join(MUTATIONS))
+    bad = sorted(set(c.submodels) - set(SUBMODELS))
+    if bad or "storage" not in c.submodels:
+        raise _fail("submodels", f"bad sub-model list {sorted(c.submodels)!r}", "'storage' plus any of 'ha', 'ipam'")
+    if "ipam" in c.submodels and "ha" not in c.submodels:
+        raise _fail("submodels", "'ipam' needs 'ha' (the Acropolis leader assigns addresses)", "'ha' with 'ipam'")
+    bad = sorted(set(c.failures) - set(FAILURES))
+    if bad:
+        raise _fail("failures", f"unknown failure kind {bad[0]!r}", "any of " + ", ".join(FAILURES))
+    for key in ("max_cvm_failures", "max_host_failures", "max_failures"):
+        v = getattr(c, key)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0 or v > 3:
+            raise _fail(key, f"{v!r} is not a usable failure bound", "an integer from 0 to 3")
+    if c.ha_mode not in HA_MODES:
+        raise _fail("ha_mode", f"unknown HA mode {c.ha_mode!r}", " or ".join(HA_MODES))
+    if not isinstance(c.leader, int) or not 1 <= c.leader <= len(c.host_memory):
+        raise _fail("leader", f"no host {c.leader!r}", f"a host number from 1 to {len(c.host_memory)}")
+    _validate_timings(c.timings)
+    nets: dict[str, NetworkConfig] = {}
+    for i, net in enumerate(c.networks, start=1):
+        if not net.name or net.name in nets:
+            raise _fail(f"networks[{i}].name", f"network name {net.name!r} is empty or repeated", "a unique name")
+        if net.managed:
+            try:
+                addrs = net.addresses()
+            except ValueError:
+                raise _fail(
+                    f"networks[{i}].scope", f"bad scope {net.scope!r}", "'first-last', e.g. '10.10.0.10-10.10.0.19'"
+                ) from None
+            if not addrs or len(addrs) > 64:
+                raise _fail(f"networks[{i}].scope", f"scope {net.scope!r} holds {len(addrs)} addresses", "1 to 64")
+        nets[net.name] = net
+    if not c.vms:
+        raise _fail("vms", "a cluster model needs at least one VM", "at least one [[vms]] entry")
+    names: set[str] = set()
+    for i, vm in enumerate(c.vms, start=1):
+        _validate_vm(c, vm, i, names, nets)
+    for net in nets.values():
+        members = [vm for vm in c.vms if vm.network == net.name and vm.host is not None]
+        if net.managed and len(members) > len(net.addresses()):
+            raise _fail(
+                f"networks.{net.name}.scope",
+                f"{len(members)} running VMs do not fit in {len(net.addresses())} addresses",
+                "a scope with an address per VM",
+            )
+
+
+def _validate_timings(t: Timings) -> None:
+    for f in dataclasses.fields(t):
+        v = getattr(t, f.name)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise _fail(f"timings.{f.name}", f"{v!r} is not a positive number of seconds", "an integer >= 1")
+    if t.restart_after <= t.fence_at:
+        raise _fail(
+            "timings.restart_after",
+            f"restart at T{t.restart_after} is not after the block order at T{t.fence_at}",
+            f"more than detect_after + timeout = {t.fence_at}",
+        )
+
+
+def _validate_vm(c: Config, vm: VMConfig, i: int, names: set[str], nets: Mapping[str, NetworkConfig]) -> None:
+    key = f"vms[{i}]"
+    if not vm.name or vm.name in names:
+        raise _fail(f"{key}.name", f"VM name {vm.name!r} is empty or repeated", "a unique name such as 'VM1'")
+    names.add(vm.name)
+    for attr, low in (("vcpus", 1), ("memory", 1), ("disks", 1), ("num_queues", 1)):
+        v = getattr(vm, attr)
+        if not isinstance(v, int) or isinstance(v, bool) or v < low:
+            raise _fail(f"{key}.{attr}", f"{vm.name}: {attr} = {v!r}", f"an integer >= {low}")
+    if vm.disks > 4 or vm.num_queues > 16:
+        raise _fail(
+            f"{key}.disks", f"{vm.name}: too many disks or queues for the model", "disks <= 4, num_queues <= 16"
+        )
+    if vm.io_path not in IO_PATHS:
+        raise _fail(f"{key}.io_path", f"{vm.name}: unknown I/O path {vm.io_path!r}", "'classic' or 'frodo'")
+    if vm.memory > max(c.host_memory):
+        raise _fail(
+            f"{key}.memory",
+            f"{vm.name} needs {vm.memory} GiB, more than any host has ({max(c.host_memory)} GiB)",
+            "a VM that fits on some host",
+        )
+    if vm.host is not None and (not isinstance(vm.host, int) or not 1 <= vm.host <= len(c.host_memory)):
+        raise _fail(f"{key}.host", f"{vm.name}: no host {vm.host!r}", f"a host number from 1 to {len(c.host_memory)}")
+    if vm.network is not None and vm.network not in nets:
+        raise _fail(f"{key}.network", f"{vm.name}: unknown network {vm.network!r}", "a name from [[networks]]")
+    if vm.host is not None:
+        used = sum(v.memory for v in c.vms if v.host == vm.host)
+        if used > c.host_memory[vm.host - 1]:
+            raise _fail(
+                f"{key}.host",
+                f"the VMs placed on host {vm.host} need {used} GiB, the host has {c.host_memory[vm.host - 1]}",
+                "VMs that fit in their host's memory",
+            )
+
+
+# -- loading --------------------------------------------------------------------
+
+_VM_KEYS = {f.name for f in dataclasses.fields(VMConfig)}
+_NET_KEYS = {f.name for f in dataclasses.fields(NetworkConfig)}
+_TIMING_KEYS = {f.name for f in dataclasses.fields(Timings)}
+_TOP_KEYS = {
+    "hosts",
+    "vms",
+    "networks",
+    "submodels",
+    "failures",
+    "max_cvm_failures",
+    "max_host_failures",
+    "max_failures",
+    "ha_mode",
+    "timings",
+    "leader",
+    "mutations",
+}
+
+
+def _line_of(text: str | None, key: str) -> int | None:
+    """Best effort: the first line where ``key`` is assigned (tomllib keeps no positions)."""
+    if not text:
+        return None
+    leaf = key.rsplit(".", 1)[-1].split("[", 1)[0]
+    pat = re.compile(rf"^\s*\[*\s*{re.escape(leaf)}\s*[=\]]")
+    for n, line in enumerate(text.splitlines(), start=1):
+        if pat.search(line):
+            return n
+    return None
+
+
+def _type_error(key: str, value: Any, expected: str) -> SpecLoadError:
+    return SpecLoadError(f"got {value!r}", key=key, expected=expected)
+
+
+def _int(key: str, v: Any) -> int:
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise _type_error(key, v, "an integer")
+    return v
+
+
+def _str(key: str, v: Any) -> str:
+    if not isinstance(v, str):
+        raise _type_error(key, v, "a string")
+    return v
+
+
+def _strs(key: str, v: Any) -> frozenset[str]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise _type_error(key, v, "a list of strings")
+    return frozenset(v)
+
+
+def _table(key: str, v: Any, allowed: set[str]) -> Mapping[str, Any]:
+    if not isinstance(v, Mapping):
+        raise _type_error(key, v, "a table")
+    extra = sorted(set(v) - allowed)
+    if extra:
+        raise SpecLoadError(
+            f"unknown key {extra[0]!r}", key=f"{key}.{extra[0]}", expected="one of " + ", ".join(sorted(allowed))
+        )
+    return v
+
+
+def _vm_from(key: str, d: Any) -> VMConfig:
+    t = _table(key, d, _VM_KEYS)
+    if "name" not in t:
+        raise SpecLoadError("a VM needs a name", key=f"{key}.name", expected="a string such as 'VM1'")
+    kw: dict[str, Any] = {"name": _str(f"{key}.name", t["name"])}
+    for k in ("vcpus", "memory", "disks", "num_queues"):
+        if k in t:
+            kw[k] = _int(f"{key}.{k}", t[k])
+    if "io_path" in t:
+        kw["io_path"] = _str(f"{key}.io_path", t["io_path"])
+    if "host" in t:
+        kw["host"] = None if t["host"] in (0, "off") else _int(f"{key}.host", t["host"])
+    if "network" in t:
+        kw["network"] = _str(f"{key}.network", t["network"])
+    if "does_io" in t:
+        if not isinstance(t["does_io"], bool):
+            raise _type_error(f"{key}.does_io", t["does_io"], "true or false")
+        kw["does_io"] = t["does_io"]
+    return VMConfig(**kw)
+
+
+def _net_from(key: str, d: Any) -> NetworkConfig:
+    t = _table(key, d, _NET_KEYS)
+    if "name" not in t:
+        raise SpecLoadError("a network needs a name", key=f"{key}.name", expected="a string such as 'vlan10'")
+    kw: dict[str, Any] = {"name": _str(f"{key}.name", t["name"])}
+    if "managed" in t:
+        if not isinstance(t["managed"], bool):
+            raise _type_error(f"{key}.managed", t["managed"], "true or false")
+        kw["managed"] = t["managed"]
+    if "scope" in t:
+        kw["scope"] = _str(f"{key}.scope", t["scope"])
+    return NetworkConfig(**kw)
+
+
+def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str | None = None) -> Config:
+    """Build a Config from a TOML table (a whole file, or a scenario's ``[cluster]`` table).
+
+    Missing keys keep the default config's values. Errors name ``source``, the key,
+    the line where it can be found in ``text`` and what was expected.
+    """
+    try:
+        t = _table("cluster", d, _TOP_KEYS)
+        kw: dict[str, Any] = {}
+        if "hosts" in t:
+            hosts = t["hosts"]
+            if isinstance(hosts, int) and not isinstance(hosts, bool):
+                hosts = [32] * hosts
+            if not isinstance(hosts, list):
+                raise _type_error("hosts", hosts, "a list of host memory sizes in GiB, or a host count")
+            kw["host_memory"] = tuple(_int(f"hosts[{i}]", m) for i, m in enumerate(hosts, start=1))
+        if "vms" in t:
+            if not isinstance(t["vms"], list):
+                raise _type_error("vms", t["vms"], "an array of tables [[vms]]")
+            kw["vms"] = tuple(_vm_from(f"vms[{i}]", v) for i, v in enumerate(t["vms"], start=1))
+        if "networks" in t:
+            if not isinstance(t["networks"], list):
+                raise _type_error("networks", t["networks"], "an array of tables [[networks]]")
+            kw["networks"] = tuple(_net_from(f"networks[{i}]", v) for i, v in enumerate(t["networks"], start=1))
+        for k in ("submodels", "failures", "mutations"):
+            if k in t:
+                kw[k] = _strs(k, t[k])
+        for k in ("max_cvm_failures", "max_host_failures", "max_failures", "leader"):
+            if k in t:
+                kw[k] = _int(k, t[k])
+        if "ha_mode" in t:
+            kw["ha_mode"] = _str("ha_mode", t["ha_mode"])
+        if "timings" in t:
+            tt = _table("timings", t["timings"], _TIMING_KEYS)
+            kw["timings"] = Timings(**{k: _int(f"timings.{k}", v) for k, v in tt.items()})
+        return Config(**kw)
+    except SpecLoadError as err:
+        if err.file is None and source is not None:
+            line = _line_of(text, err.key or "")
+            raise SpecLoadError(err.message, file=source, line=line, key=err.key, expected=err.expected) from None
+        raise
+
+
+def load_config(path: str | Path) -> Config:
+    """Read a TOML cluster config (top-level keys, or a ``[cluster]`` table)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecLoadError(f"cannot read the config: {exc.strerror}", file=str(p)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise SpecLoadError(
+            f"not valid TOML: {exc}", file=str(p), line=int(m.group(1)) if m else None, expected="TOML"
+        ) from None
+    table: Mapping[str, Any] = data
+    if "cluster" in data and isinstance(data["cluster"], Mapping) and len(data) == 1:
+        table = data["cluster"]
+    return config_from_dict(table, source=str(p), text=text)

@@ -1,0 +1,81 @@
+"""A plain-value picture of one state for the TUI's cluster view and the shell's completion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ahvlab.model.spec import AHVSpec
+from ahvlab.model.state import AHVState
+
+
+def _vm_status(spec: AHVSpec, s: AHVState, vm: int) -> str:
+    h = s.placement[vm]
+    if any(c.host == h for c in s.copies[vm]):
+        return "running"
+    if h < 0:
+        return "failed" if spec.cluster.vms[vm].host is not None else "off"
+    if spec.ha is not None and s.watch[h].phase != "ok":
+        return "restarting"
+    return "failed"
+
+
+def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
+    """Hosts, leader and VMs of ``state`` as plain values; hosts are numbered from 1.
+
+    ``{"host_ids": [1, 2, 3], "vm_names": [...], "leader": 1 or None, "leaders": [...], "now": T,
+    "hosts": [{id, up, cvm_up, libvirtd_up, partitioned, fenced_by, ha_phase, health, memory, free_memory}],
+    "vms": [{name, host, status, copies, sessions: [(slot, stargate, phase)], address}]}``
+    """
+    s: AHVState = state
+    cl = spec.cluster
+    used = [0] * cl.n
+    for vm, h in enumerate(s.placement):
+        if h >= 0:
+            used[h] += cl.vm_memory[vm]
+    hosts = []
+    for h in cl.hosts:
+        hosts.append(
+            {
+                "id": h + 1,
+                "up": s.host_up[h],
+                "cvm_up": s.cvm_up[h],
+                "libvirtd_up": s.libvirtd_up[h],
+                "partitioned": s.partitioned[h],
+                "fenced_by": sorted(t + 1 for t in cl.hosts if h in s.blocks[t]),
+                "ha_phase": s.watch[h].phase,
+                "health": {t + 1: s.health[h][t] for t in cl.hosts},
+                "memory": cl.config.host_memory[h],
+                "free_memory": cl.config.host_memory[h] - used[h],
+            }
+        )
+    vms = []
+    for vm in cl.vm_range:
+        h = s.placement[vm]
+        main = next((c for c in s.copies[vm] if c.host == h), s.copies[vm][0] if s.copies[vm] else None)
+        sessions = []
+        if main is not None:
+            sessions = [(k, x.target + 1 if x.target >= 0 else None, x.phase) for k, x in enumerate(main.sessions)]
+        a = s.address[vm]
+        vms.append(
+            {
+                "name": cl.vm_names[vm],
+                "host": h + 1 if h >= 0 else None,
+                "status": _vm_status(spec, s, vm),
+                "copies": [c.host + 1 for c in s.copies[vm]],
+                "io_path": cl.vms[vm].io_path,
+                "slot": cl.slot_key[vm],
+                "sessions": sessions,
+                "address": cl.scope[vm][a] if a >= 0 else None,
+                "dhcp_pending": s.dhcp_pending[vm],
+            }
+        )
+    leaders = sorted(h + 1 for h in s.leaders)
+    return {
+        "now": s.now,
+        "host_ids": [h + 1 for h in cl.hosts],
+        "vm_names": list(cl.vm_names),
+        "leader": leaders[0] if len(leaders) == 1 else None,
+        "leaders": leaders,
+        "hosts": hosts,
+        "vms": vms,
+    }

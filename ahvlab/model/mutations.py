@@ -1,0 +1,16 @@
+"""Mutations ("what-ifs"): named switches that break one mechanism of the model on purpose."""
+
+from __future__ import annotations
+
+MUTATIONS: dict[str, str] = {
+    "no_failback": "the remote Stargate never quiesces: sessions stay remote forever (the failback example is never found)",
+    "redirect_ignores_health": "the redirector redirects to any Stargate, even one it believes down (redirect_to_healthy)",
+    "frodo_ignores_vcpus": "Frodo opens num_queues connections even for a 1-vCPU VM (frodo_queue_count)",
+    "no_fencing": "the leader restarts a lost host's VMs without blocking its I/O first (no_phantom_vm)",
+    "restart_before_ack": "the leader restarts right after the block order, before every ack (restart_after_fence_ack)",
+    "timeout_too_short": "HA restarts at T90 instead of T120, before the isolated VM's T60+45 death (no_phantom_vm)",
+    "election_without_quorum": "a CVM elects itself without a majority: two leaders in a partition (at_most_one_leader)",
+    "leases_in_memory": "IPAM leases live only in the leader's memory: duplicate address after a leader change "
+    "(unique_addresses)",
+}
+"""Mutation name -> one line: what it breaks and which invariant or example exposes it."""

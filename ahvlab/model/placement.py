@@ -1,0 +1,97 @@
+"""Where a VM starts or restarts: the one seam between the model and the capacity rules.
+
+Best effort (the default HA mode): any healthy host with enough free memory, the
+starts spread over the hosts with the most free memory first. Guarantee mode is
+answered by ``ahvlab.model.capacity`` (issue 5): this module hands it a plain
+:class:`PlacementRequest` and expects ``{vm: host or None}`` back.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ahvlab.model.cluster import Cluster
+from ahvlab.model.state import OK, AHVState
+
+
+class PlacementRequest(NamedTuple):
+    """A placement question in plain values (hosts and VMs 0-based)."""
+
+    host_memory: tuple[int, ...]
+    vm_memory: tuple[int, ...]
+    placement: tuple[int, ...]
+    """Where every VM runs now (-1: nowhere)."""
+    healthy: tuple[int, ...]
+    """Hosts that may receive a VM."""
+    to_place: tuple[int, ...]
+    """The VMs to (re)start, in order."""
+    lost_host: int
+    """The host whose VMs are restarted (-1 for a plain start)."""
+
+
+def healthy_hosts(cl: Cluster, s: AHVState, leader: int) -> tuple[int, ...]:
+    """Hosts the leader can start VMs on: up, CVM and libvirtd running, reachable, not under HA."""
+    return tuple(
+        h
+        for h in cl.hosts
+        if s.host_up[h] and s.cvm_up[h] and s.libvirtd_up[h] and cl.reach(s, leader, h) and s.watch[h].phase == OK
+    )
+
+
+def free_memory(req: PlacementRequest) -> list[int]:
+    """Memory left on every host after the VMs placed there."""
+    free = list(req.host_memory)
+    for vm, h in enumerate(req.placement):
+        if h >= 0:
+            free[h] -= req.vm_memory[vm]
+    return free
+
+
+def best_effort(req: PlacementRequest) -> dict[int, int | None]:
+    """Each VM to the healthy host with the most free memory (lowest number on a tie), if it fits."""
+    free = free_memory(req)
+    for vm in req.to_place:
+        if req.placement[vm] >= 0:
+            free[req.placement[vm]] += req.vm_memory[vm]  # a restarted VM no longer uses its old host
+    out: dict[int, int | None] = {}
+    for vm in req.to_place:
+        fits = [h for h in req.healthy if free[h] >= req.vm_memory[vm]]
+        if not fits:
+            out[vm] = None
+            continue
+        h = max(fits, key=lambda x: (free[x], -x))
+        free[h] -= req.vm_memory[vm]
+        out[vm] = h
+    return out
+
+
+def _guarantee(req: PlacementRequest) -> dict[int, int | None]:
+    # Imported by name: capacity.py is written by the capacity issue and may not exist yet.
+    capacity = importlib.import_module("ahvlab.model.capacity")
+    return dict(capacity.restart_targets(req))
+
+
+def guarantee_available() -> bool:
+    """Is the guarantee-mode planner (``ahvlab.model.capacity.restart_targets``) installed."""
+    try:
+        capacity = importlib.import_module("ahvlab.model.capacity")
+    except ImportError:
+        return False
+    return callable(getattr(capacity, "restart_targets", None))
+
+
+def restart_targets(cl: Cluster, s: AHVState, vms: Sequence[int], lost_host: int, leader: int) -> dict[int, int | None]:
+    """Target host per VM (None: no capacity) for an HA restart or a start (``lost_host`` = -1)."""
+    req = PlacementRequest(
+        cl.config.host_memory,
+        cl.vm_memory,
+        s.placement,
+        healthy_hosts(cl, s, leader),
+        tuple(vms),
+        lost_host,
+    )
+    if cl.config.ha_mode == "guarantee":
+        return _guarantee(req)
+    return best_effort(req)

@@ -1,0 +1,93 @@
+"""The state of the AHV model: NamedTuples, tuples indexed by host or VM, frozensets.
+
+Hosts are indexed from 0 inside states; everything shown to a user adds 1.
+Timers are held as *seconds left* (-1: not running), so the fingerprinted view
+(the state without ``now``) stays bounded while time runs on.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# Session phases (one iSCSI session per classic disk, one connection per Frodo queue).
+LOGIN = "login"
+"""The redirector answered with a redirect; the login to the target Stargate is in flight."""
+CONNECTED = "connected"
+QUIESCING = "quiescing"
+"""Failback: the remote Stargate is finishing this session's outstanding I/O before it kills it."""
+DROPPED = "dropped"
+"""No session: QEMU (or Frodo) must log in again through the redirector."""
+PHASES = (LOGIN, CONNECTED, QUIESCING, DROPPED)
+
+# HA phases of the leader's watch over one host.
+OK = "ok"
+LOST = "lost"
+"""T0: the leader lost its connection to the host's libvirtd."""
+TIMEOUT = "timeout"
+"""T20: the leader started its 40 s timeout."""
+FENCING = "fencing"
+"""T60: block-I/O orders sent to every Stargate; waiting for every ack."""
+FENCED = "fenced"
+"""Every Stargate acknowledged; waiting for the restart at T120."""
+WAITING = "waiting"
+"""Mutation no_fencing: no block order was sent; waiting for the restart."""
+RESTARTED = "restarted"
+"""T120: the host's VMs were restarted elsewhere; the host stays out until it recovers."""
+WATCH_PHASES = (OK, LOST, TIMEOUT, FENCING, FENCED, WAITING, RESTARTED)
+
+
+class Session(NamedTuple):
+    """One iSCSI session (classic disk) or Frodo connection (queue)."""
+
+    target: int
+    """Index of the Stargate's host, -1 when dropped."""
+    phase: str
+
+
+class Copy(NamedTuple):
+    """One running qemu-kvm process of a VM (normally one; two is a phantom VM)."""
+
+    host: int
+    sessions: tuple[Session, ...]
+    io_timer: int
+    """Seconds left before the VM dies after its first failed I/O (45 s), -1 while its I/O works."""
+
+
+class Watch(NamedTuple):
+    """The leader's failure detection of one host: an HA phase and its timer."""
+
+    phase: str
+    timer: int
+
+
+WATCH_OK = Watch(OK, -1)
+
+
+class AHVState(NamedTuple):
+    """The whole cluster. ``now`` is first so that the view is ``state[1:]``."""
+
+    now: int
+    host_up: tuple[bool, ...]
+    cvm_up: tuple[bool, ...]
+    libvirtd_up: tuple[bool, ...]
+    partitioned: tuple[bool, ...]
+    health: tuple[tuple[bool, ...], ...]
+    """health[r][t]: does the redirector of host r believe Stargate t is up (last NOP answer)."""
+    copies: tuple[tuple[Copy, ...], ...]
+    """Per VM, its running copies, ordered by host."""
+    placement: tuple[int, ...]
+    """Per VM, the host the cluster runs it on (-1: off, or failed without capacity)."""
+    leaders: frozenset[int]
+    elect_timer: tuple[int, ...]
+    watch: tuple[Watch, ...]
+    blocks: tuple[frozenset[int], ...]
+    """blocks[t]: hosts whose I/O Stargate t refuses (block orders it acknowledged)."""
+    address: tuple[int, ...]
+    """Per VM, index of its address in its network's scope, -1 for none."""
+    dhcp_pending: tuple[bool, ...]
+    leases: frozenset[tuple[int, int]]
+    """(vm, address index): the lease table IPAM allocates from."""
+    failures: tuple[int, int]
+    """(CVM crashes, host-level failures) used so far in this run."""
+    failed_back: bool
+    """History: some failback (quiesce, then kill) has completed."""

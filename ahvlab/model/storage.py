@@ -1,0 +1,333 @@
+"""I/O paths 1 and 2: CVM failures, the iSCSI redirector's NOP health table, sessions, failback, Frodo queues.
+
+Both paths log in through the host's redirector (127.0.0.1:3261): a classic VM
+holds one session per disk, a Frodo VM one connection per queue (``num_queues``
+if it had >= 2 vCPUs at power-on, else one). A login is redirected to the local
+Stargate if the redirector believes it up, else to any Stargate it believes up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ahvlab.checker.spec import Action, Invariant, Property
+from ahvlab.model.cluster import FENCE_PHASES, Cluster
+from ahvlab.model.state import CONNECTED, DROPPED, LOGIN, PHASES, QUIESCING, AHVState, Copy, Session
+
+Succ = Iterator[tuple[dict[str, Any], AHVState]]
+_DROPPED = Session(-1, DROPPED)
+
+
+class Storage:
+    """Actions, invariants and examples of the storage I/O path."""
+
+    def __init__(self, cl: Cluster) -> None:
+        self.cl = cl
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _params(self, s: AHVState, vm: int, ci: int, k: int, **extra: Any) -> dict[str, Any]:
+        p: dict[str, Any] = {"vm": self.cl.vm_names[vm], self.cl.slot_key[vm]: k}
+        if len(s.copies[vm]) > 1:
+            p["host"] = s.copies[vm][ci].host + 1
+        p.update(extra)
+        return p
+
+    def _set_session(self, s: AHVState, vm: int, ci: int, k: int, sess: Session) -> AHVState:
+        c = s.copies[vm][ci]
+        sessions = (*c.sessions[:k], sess, *c.sessions[k + 1 :])
+        copies = (*s.copies[vm][:ci], c._replace(sessions=sessions), *s.copies[vm][ci + 1 :])
+        return self.cl.with_copies(s, vm, copies)
+
+    def _sessions(self, s: AHVState) -> Iterator[tuple[int, int, Copy, int, Session]]:
+        for vm, copies in enumerate(s.copies):
+            for ci, c in enumerate(copies):
+                for k, x in enumerate(c.sessions):
+                    yield vm, ci, c, k, x
+
+    # -- actions ------------------------------------------------------------------
+
+    def crash_cvm(self, s: AHVState) -> Succ:
+        """A CVM crashes: its Stargate stops serving I/O and answering NOPs."""
+        cfg = self.cl.config
+        if s.failures[0] >= cfg.max_cvm_failures or sum(s.failures) >= cfg.max_failures:
+            return
+        for h in self.cl.hosts:
+            if s.host_up[h] and s.cvm_up[h]:
+                up = (*s.cvm_up[:h], False, *s.cvm_up[h + 1 :])
+                yield (
+                    {"host": h + 1},
+                    self.cl.settle(s._replace(cvm_up=up, failures=(s.failures[0] + 1, s.failures[1]))),
+                )
+
+    def recover_cvm(self, s: AHVState) -> Succ:
+        """A crashed CVM boots again; its Stargate loads the block orders still in force."""
+        fenced = self.cl.fenced_hosts(s)
+        for h in self.cl.hosts:
+            if s.host_up[h] and not s.cvm_up[h]:
+                up = (*s.cvm_up[:h], True, *s.cvm_up[h + 1 :])
+                blocks = (*s.blocks[:h], s.blocks[h] | fenced, *s.blocks[h + 1 :])
+                yield {"host": h + 1}, self.cl.settle(s._replace(cvm_up=up, blocks=blocks))
+
+    def nop_probe(self, s: AHVState) -> Succ:
+        """The redirector sends a NOP-Out to one Stargate; its health table catches up with the answer.
+
+        A Stargate found down also ends the host's sessions on it: QEMU's own iSCSI
+        timeout is the NOP timeout, so no connected session to a dead Stargate
+        survives a completed NOP round. When no probe would change anything, one
+        stuttering probe is kept (the redirector probes forever): a settled cluster
+        is not a deadlock.
+        """
+        cl = self.cl
+        acc = cl.topo(s).acc
+        stutter: dict[str, Any] | None = None
+        for r in cl.hosts:
+            if not s.host_up[r]:
+                continue
+            row = s.health[r]
+            for t in cl.hosts:
+                ok = acc[t][r]
+                params = {"redirector": r + 1, "stargate": t + 1}
+                if ok == row[t]:
+                    if stutter is None:
+                        stutter = params
+                    continue
+                new_row = (*row[:t], ok, *row[t + 1 :])
+                nxt = s._replace(health=(*s.health[:r], new_row, *s.health[r + 1 :]))
+                if not ok:
+                    nxt = self._drop_where(nxt, lambda c, x, r=r, t=t: c.host == r and x.target == t)
+                yield params, cl.settle(nxt)
+                stutter = {}
+        if stutter:
+            yield stutter, s
+
+    def _drop_where(self, s: AHVState, pred: Any) -> AHVState:
+        copies = s.copies
+        out = None
+        for vm, cs in enumerate(copies):
+            new_cs = None
+            for ci, c in enumerate(cs):
+                if any(pred(c, x) for x in c.sessions):
+                    ss = tuple(_DROPPED if pred(c, x) else x for x in c.sessions)
+                    if new_cs is None:
+                        new_cs = list(cs)
+                    new_cs[ci] = c._replace(sessions=ss)
+            if new_cs is not None:
+                if out is None:
+                    out = list(copies)
+                out[vm] = tuple(new_cs)
+        return s if out is None else s._replace(copies=tuple(out))
+
+    def drop_session(self, s: AHVState) -> Succ:
+        """A session drops because its Stargate no longer serves it (dead, unreachable or blocking the host)."""
+        cl = self.cl
+        acc = cl.topo(s).acc
+        for vm, ci, c, k, x in self._sessions(s):
+            if x.phase != DROPPED and not acc[x.target][c.host]:
+                yield (
+                    self._params(s, vm, ci, k, stargate=x.target + 1),
+                    cl.settle(self._set_session(s, vm, ci, k, _DROPPED)),
+                )
+
+    def login(self, s: AHVState) -> Succ:
+        """QEMU (or Frodo) logs in at the redirector, which redirects it: local if believed up, else a remote one."""
+        cl = self.cl
+        ignore = "redirect_ignores_health" in cl.mut
+        for vm, ci, c, k, x in self._sessions(s):
+            if x.phase != DROPPED:
+                continue
+            h = c.host
+            row = s.health[h]
+            if ignore:
+                targets: tuple[int, ...] = cl.hosts
+            elif row[h]:
+                targets = (h,)
+            else:
+                targets = tuple(t for t in cl.hosts if row[t])
+            for t in targets:
+                yield self._params(s, vm, ci, k, stargate=t + 1), self._set_session(s, vm, ci, k, Session(t, LOGIN))
+
+    def finish_login(self, s: AHVState) -> Succ:
+        """The target Stargate accepts the login: the session is connected."""
+        cl = self.cl
+        acc = cl.topo(s).acc
+        for vm, ci, c, k, x in self._sessions(s):
+            if x.phase == LOGIN and acc[x.target][c.host]:
+                yield (
+                    self._params(s, vm, ci, k, stargate=x.target + 1),
+                    cl.settle(self._set_session(s, vm, ci, k, Session(x.target, CONNECTED))),
+                )
+
+    def _remote_groups(self, s: AHVState, phase: str) -> list[tuple[int, int]]:
+        """(Stargate, host) pairs with a session of that host on that remote Stargate in this phase."""
+        found = {(x.target, c.host) for cs in s.copies for c in cs for x in c.sessions if x.phase == phase}
+        return sorted((t, h) for t, h in found if t != h)
+
+    def quiesce(self, s: AHVState) -> Succ:
+        """Failback, step 1: the local Stargate answers NOPs again, so the remote one quiesces that host's sessions."""
+        cl = self.cl
+        if "no_failback" in cl.mut:
+            return
+        serving = cl.topo(s).serving if cl.ha else tuple(a and b for a, b in zip(s.host_up, s.cvm_up, strict=True))
+        for t, h in self._remote_groups(s, CONNECTED):
+            if serving[t] and s.host_up[h] and s.health[h][h]:
+                nxt = self._set_where(s, t, h, CONNECTED, Session(t, QUIESCING))
+                yield {"stargate": t + 1, "host": h + 1}, nxt
+
+    def _set_where(self, s: AHVState, t: int, h: int, phase: str, new: Session) -> AHVState:
+        copies = list(s.copies)
+        for vm, cs in enumerate(copies):
+            if any(c.host == h for c in cs):
+                copies[vm] = tuple(
+                    c._replace(sessions=tuple(new if x.target == t and x.phase == phase else x for x in c.sessions))
+                    if c.host == h
+                    else c
+                    for c in cs
+                )
+        return s._replace(copies=tuple(copies))
+
+    def kill_remote_sessions(self, s: AHVState) -> Succ:
+        """Failback, step 2: the remote Stargate kills the quiesced sessions; QEMU logs in again."""
+        cl = self.cl
+        for t, h in self._remote_groups(s, QUIESCING):
+            nxt = self._set_where(s, t, h, QUIESCING, _DROPPED)
+            yield {"stargate": t + 1, "host": h + 1}, cl.settle(nxt._replace(failed_back=True))
+
+    def actions(self) -> list[Action]:
+        out = []
+        for fn in (
+            self.crash_cvm,
+            self.recover_cvm,
+            self.nop_probe,
+            self.drop_session,
+            self.login,
+            self.finish_login,
+            self.quiesce,
+            self.kill_remote_sessions,
+        ):
+            if fn in (self.crash_cvm,) and "cvm" not in self.cl.config.failures:
+                continue
+            doc = (fn.__doc__ or "").strip().splitlines()[0]
+            out.append(Action(fn.__name__, fn, doc))
+        return out
+
+    # -- invariants -----------------------------------------------------------
+
+    def redirect_to_healthy(self, s: AHVState) -> bool:
+        """A redirect never points at a Stargate the redirector believes down."""
+        for c in (c for cs in s.copies for c in cs):
+            row = s.health[c.host]
+            for x in c.sessions:
+                if x.phase == LOGIN and not row[x.target]:
+                    return False
+        return True
+
+    def one_session_per_disk(self, s: AHVState) -> bool:
+        """Every running copy of a classic VM holds exactly one session per disk."""
+        cl = self.cl
+        return all(len(c.sessions) == cl.vms[vm].disks for vm in cl.vm_range if cl.classic[vm] for c in s.copies[vm])
+
+    def frodo_queue_count(self, s: AHVState) -> bool:
+        """A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one."""
+        cl = self.cl
+        for vm in cl.vm_range:
+            if cl.classic[vm]:
+                continue
+            spec = cl.vms[vm]
+            want = spec.num_queues if spec.vcpus >= 2 else 1
+            if any(len(c.sessions) != want for c in s.copies[vm]):
+                return False
+        return True
+
+    def no_session_on_dead_stargate(self, s: AHVState) -> bool:
+        """No connected session to a dead Stargate survives a completed NOP round of its redirector."""
+        cl = self.cl
+        acc = cl.topo(s).acc
+        for c in (c for cs in s.copies for c in cs):
+            h = c.host
+            row = s.health[h]
+            if any(row[t] != acc[t][h] for t in cl.hosts):
+                continue  # this redirector's round is not complete yet
+            for x in c.sessions:
+                if x.phase == CONNECTED and not (s.host_up[x.target] and s.cvm_up[x.target]):
+                    return False
+        return True
+
+    def well_formed(self, s: AHVState) -> bool:
+        """Every field has its type and shape: tuples per host and per VM, phases and targets in range."""
+        cl = self.cl
+        n, nvm = cl.n, cl.nvm
+        if not isinstance(s.now, int) or s.now < 0:
+            return False
+        for f in (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned):
+            if len(f) != n or not all(isinstance(b, bool) for b in f):
+                return False
+        if len(s.health) != n or any(len(row) != n for row in s.health):
+            return False
+        if len(s.copies) != nvm or len(s.placement) != nvm or len(s.address) != nvm:
+            return False
+        for vm, copies in enumerate(s.copies):
+            hosts = [c.host for c in copies]
+            if hosts != sorted(set(hosts)):
+                return False
+            for c in copies:
+                if not (0 <= c.host < n and s.host_up[c.host]) or c.io_timer < -1:
+                    return False
+                for x in c.sessions:
+                    if x.phase not in PHASES or (x.phase == DROPPED) != (x.target == -1) or x.target >= n:
+                        return False
+            if not -1 <= s.placement[vm] < n:
+                return False
+        if any(not s.host_up[h] and s.cvm_up[h] for h in cl.hosts):
+            return False
+        if any(not (0 <= ldr < n) for ldr in s.leaders) or len(s.elect_timer) != n or len(s.watch) != n:
+            return False
+        if any(w.timer < -1 for w in s.watch) or any(t < -1 for t in s.elect_timer):
+            return False
+        if any(b - set(cl.hosts) for b in s.blocks):
+            return False
+        return not any(h in b for b in s.blocks for h in cl.hosts if h in b and s.watch[h].phase not in FENCE_PHASES)
+
+    def invariants(self) -> list[Invariant]:
+        fns = (
+            self.well_formed,
+            self.redirect_to_healthy,
+            self.one_session_per_disk,
+            self.frodo_queue_count,
+            self.no_session_on_dead_stargate,
+        )
+        return [Invariant(fn.__name__, fn, (fn.__doc__ or "").strip().splitlines()[0]) for fn in fns]
+
+    # -- the three multipathing pictures ------------------------------------------
+
+    def normal_paths(self, s: AHVState) -> bool:
+        """Normal state: every running VM's sessions are connected to its local Stargate."""
+        running = [c for cs in s.copies for c in cs]
+        return bool(running) and all(x == Session(c.host, CONNECTED) for c in running for x in c.sessions)
+
+    def local_cvm_down(self, s: AHVState) -> bool:
+        """Local CVM down: a VM's sessions are all connected to a remote Stargate."""
+        for cs in s.copies:
+            for c in cs:
+                h = c.host
+                if (
+                    s.host_up[h]
+                    and not s.cvm_up[h]
+                    and c.sessions
+                    and all(x.phase == CONNECTED and x.target != h for x in c.sessions)
+                ):
+                    return True
+        return False
+
+    def local_cvm_back(self, s: AHVState) -> bool:
+        """Local CVM back up: after a quiesce and kill, every session is local again."""
+        return (
+            s.failed_back and all(c or not u for c, u in zip(s.cvm_up, s.host_up, strict=True)) and self.normal_paths(s)
+        )
+
+    def properties(self) -> list[Property]:
+        return [
+            Property(fn.__name__, "sometimes", fn, None, (fn.__doc__ or "").strip().splitlines()[0])
+            for fn in (self.normal_paths, self.local_cvm_down, self.local_cvm_back)
+        ]
