@@ -8,6 +8,7 @@ from typing import Any
 from ahvlab.checker.report import format_time, show_value
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
+from ahvlab.scenarios.env import display_vars
 from ahvlab.scenarios.loader import Scenario
 
 MAX_WIDTH = 160
@@ -42,10 +43,10 @@ def _fine(name: str, old: Any, new: Any, depth: int, out: list[tuple[str, Any, A
 
 def change_lines(spec: Spec, before: Any | None, after: Any) -> list[str]:
     """``name = new (was old)`` for each changed part; sets show what was added and removed."""
-    new_vars = spec.format_state(after)
+    new_vars = display_vars(spec, after)
     if before is None:
         return [_short(f"{k} = {show_value(v)}") for k, v in new_vars.items()]
-    old_vars = spec.format_state(before)
+    old_vars = display_vars(spec, before)
     parts: list[tuple[str, Any, Any]] = []
     for k, v in new_vars.items():
         if old_vars.get(k) != v:

@@ -102,7 +102,7 @@ def test_a_toml_syntax_error_names_file_and_line():
         ),
         (
             '[[checkpoint]]\nat = 0\nexpect = "xx == 1"\n',
-            "class.toml:7: checkpoint[1].expect: unknown name 'xx'; did you mean 'x'? (expected one of: T, lamp, ",
+            "class.toml:7: checkpoint[1].expect: unknown name 'xx'; did you mean 'x'? (expected one of: T, enabled, lamp, ",
         ),
         (
             '[[check]]\ninvariant = "below"\nexpect = "holds"\n',

@@ -1,0 +1,90 @@
+"""The AHV model's state under the names a teacher writes: hosts by number, VMs by name.
+
+The model's own variables are tuples indexed from 0; in a scenario, hosts are
+numbered from 1 and VMs named, as in the brief: ``sessions["VM2"][0].stargate == 1``,
+``host[2].ha_phase == "fenced"``, ``all(2 in blocked[t] for t in up_hosts)``.
+The same names are what ``scenario walk`` shows when something changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import namedtuple
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, NamedTuple
+
+from ahvlab.checker.spec import Spec
+
+DISPLAY = ("leaders", "host", "vm", "leases")
+"""The names ``walk`` diffs: enough to see every change once."""
+
+
+class Session(NamedTuple):
+    """One iSCSI session or Frodo connection: the Stargate's host (none when dropped) and its phase."""
+
+    stargate: int | None
+    phase: str
+
+
+@cache
+def _record_type(kind: str, fields: tuple[str, ...]) -> Any:
+    return namedtuple(kind, fields)
+
+
+def _record(kind: str, d: Mapping[str, Any], skip: tuple[str, ...] = ()) -> Any:
+    keys = tuple(k for k in d if k not in skip and k.isidentifier())
+    return _record_type(kind, keys)(*(_plain(d[k]) for k in keys))
+
+
+def _plain(v: Any) -> Any:
+    """Lists become tuples so that records are hashable and compare like the state's own values."""
+    if isinstance(v, list):
+        return tuple(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
+def is_ahv(spec: Spec) -> bool:
+    return type(spec).__module__.startswith("ahvlab.model") and hasattr(spec, "cluster")
+
+
+def names(spec: Spec, state: Any) -> dict[str, Any]:
+    """Friendly names over an AHV state (see docs/scenarios.md, "Names in the AHV model")."""
+    model = importlib.import_module("ahvlab.model")
+    d = model.describe(spec, state)
+    raw = spec.format_state(state)
+    hosts = tuple(d["host_ids"])
+    host = {h["id"]: _record("Host", h, ("id",)) for h in d["hosts"]}
+    vms = {}
+    sessions = {}
+    for v in d["vms"]:
+        sess = tuple(Session(t, p) for _slot, t, p in v.get("sessions", ()))
+        sessions[v["name"]] = sess
+        vms[v["name"]] = _record("VM", {**v, "sessions": sess}, ("name", "slot"))
+    blocked = {t: frozenset(b) for t, b in zip(hosts, raw.get("blocks", ()), strict=False)}
+    leaders = frozenset(d.get("leaders", ()))
+    return {
+        "hosts": hosts,
+        "vms": tuple(d["vm_names"]),
+        "host": host,
+        "vm": vms,
+        "sessions": sessions,
+        "copies": {name: v.copies for name, v in vms.items()},
+        "status": {name: v.status for name, v in vms.items()},
+        "placement": {name: v.host for name, v in vms.items()},
+        "address": {name: v.address for name, v in vms.items()},
+        "blocked": blocked,
+        "ha": {h: r.ha_phase for h, r in host.items()},
+        "up_hosts": tuple(h for h, r in host.items() if r.up),
+        "leader": d.get("leader"),
+        "leaders": leaders,
+        "leases": raw.get("leases", frozenset()),
+        "failed_back": raw.get("failed_back", False),
+    }
+
+
+def display(spec: Spec, state: Any) -> dict[str, Any]:
+    env = names(spec, state)
+    return {k: env[k] for k in DISPLAY if k in env}
