@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import tui_toy
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, SelectionList
 from tui_toy import Recorder
 
 from ahvlab.checker.itf import read_itf
@@ -14,6 +14,7 @@ from ahvlab.tui.app import AhvlabApp, default_file_name
 from ahvlab.tui.messages import CheckFinished, ChoicePicked, GotoStep, Notice, StepShown, TraceChanged
 from ahvlab.tui.screens.check import CheckScreen
 from ahvlab.tui.screens.help import HelpScreen
+from ahvlab.tui.screens.knobs import KnobsScreen
 from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
 from ahvlab.tui.widgets.actions import ActionList
@@ -246,3 +247,32 @@ def test_the_default_file_name_comes_from_the_title() -> None:
 
 def test_an_untouched_toy_workbench_has_a_five_state_trace() -> None:
     assert len(tui_toy.workbench().session) == 5
+
+
+async def test_switching_a_what_if_off_replays_the_trace_without_the_violation(recorder: Recorder) -> None:
+    app = AhvlabApp(tui_toy.mini())
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        assert app.frame is not None and app.frame.mutations == ("no_fencing",)
+        await pilot.press("m")
+        assert isinstance(app.screen, KnobsScreen)
+        app.screen.query_one(SelectionList).focus()
+        await pilot.press("space")
+        await pilot.click("#knobs-apply")
+        await pilot.pause()
+        assert not isinstance(app.screen, KnobsScreen)
+        assert recorder.of(Notice)[-1].text == "no_fencing off: the trace replays 4 of its 4 states"
+        assert recorder.of(TraceChanged)[-1] == TraceChanged("what-if", 4)
+        assert app.frame is not None and app.frame.mutations == ()
+        assert app.wb.session.first_violation() is None
+
+
+async def test_a_timing_that_is_not_a_number_is_refused_in_the_dialog() -> None:
+    app = AhvlabApp(tui_toy.mini())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        field = app.screen.query_one("#timing-ha-timeout", Input)
+        field.value = "-5"
+        await pilot.click("#knobs-apply")
+        await pilot.pause()
+        assert isinstance(app.screen, KnobsScreen)
+        assert str(app.screen.query_one("#knobs-error").render()) == "ha_timeout: a timing cannot be negative"

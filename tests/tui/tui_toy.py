@@ -112,3 +112,125 @@ class Recorder:
 
     def of(self, kind: type) -> list:
         return [m for m in self.messages if isinstance(m, kind)]
+
+
+class MiniCluster(Spec):
+    """Three hosts and two VMs: partition a host and, without fencing, HA restarts a VM that still runs.
+
+    Its :func:`mini_describe` has the AHV model's description shape, so the cluster
+    view's tests do not move when the real model grows.
+    """
+
+    class State(NamedTuple):
+        now: int
+        partitioned: tuple[bool, ...]
+        vm_hosts: tuple[frozenset[int], ...]
+        """The hosts running a copy of each VM (0-based)."""
+
+    def __init__(self, fencing: bool = False) -> None:
+        self.fencing = fencing
+
+    def init(self) -> Iterator[State]:
+        yield self.State(0, (False, False, False), (frozenset({0}), frozenset({2})))
+
+    @action
+    def partition_host(self, s: State) -> Iterator[tuple[dict[str, Any], State]]:
+        """a host loses the network"""
+        for h in range(3):
+            if not any(s.partitioned):
+                cut = list(s.partitioned)
+                cut[h] = True
+                yield {"host": h + 1}, s._replace(partitioned=tuple(cut))
+
+    @action
+    def tick(self, s: State) -> Iterator[tuple[dict[str, Any], State]]:
+        """jump to the next HA deadline (T+60 fence, T+120 restart)"""
+        if any(s.partitioned) and s.now < 120:
+            now = s.now + 60
+            vm_hosts = s.vm_hosts
+            if now == 120:
+                lost = s.partitioned.index(True)
+                spare = next(h for h in range(3) if h != lost)
+                # With fencing the lost copy is gone before the restart; without, it still runs.
+                vm_hosts = tuple(
+                    (frozenset(hs - {lost}) if self.fencing else hs) | {spare} if lost in hs else hs for hs in vm_hosts
+                )
+            yield {}, s._replace(now=now, vm_hosts=vm_hosts)
+
+    @invariant("a VM never runs as two copies (no phantom VM)")
+    def no_phantom_vm(self, s: State) -> bool:
+        return all(len(hs) <= 1 for hs in s.vm_hosts)
+
+    def time_of(self, state: Any) -> float | None:
+        return float(state.now)
+
+
+def mini_describe(spec: MiniCluster, s: MiniCluster.State) -> dict[str, Any]:
+    lost = [h for h in range(3) if s.partitioned[h]]
+    hosts = [
+        {
+            "id": h + 1,
+            "up": True,
+            "cvm_up": True,
+            "libvirtd_up": True,
+            "partitioned": s.partitioned[h],
+            "fenced_by": [t + 1 for t in range(3) if t != h] if spec.fencing and h in lost and s.now >= 60 else [],
+            "ha_phase": ("lost" if s.now < 60 else "fenced" if spec.fencing else "timed out") if h in lost else "ok",
+            "health": {t + 1: not (s.partitioned[t] and t != h) for t in range(3)},
+            "memory": 32,
+            "free_memory": 32 - 8 * sum(h in hs for hs in s.vm_hosts),
+        }
+        for h in range(3)
+    ]
+    vms = [
+        {
+            "name": f"VM{v + 1}",
+            "host": min(hs) + 1,
+            "status": "running",
+            "copies": sorted(h + 1 for h in hs),
+            "io_path": "classic" if v == 0 else "frodo",
+            "sessions": [(0, min(hs) + 1, "connected"), (1, min(hs) + 1, "connected")],
+            "address": f"10.0.0.{10 + v}",
+        }
+        for v, hs in enumerate(s.vm_hosts)
+    ]
+    return {"now": s.now, "leader": 2, "leaders": [2], "hosts": hosts, "vms": vms}
+
+
+class MiniBench(Workbench):
+    """A workbench over :class:`MiniCluster` with one mutation (``no_fencing``) and one timing, like the AHV model's."""
+
+    def describe(self, index: int | None = None) -> dict[str, Any] | None:
+        s = self.session
+        spec = s.spec
+        assert isinstance(spec, MiniCluster)
+        return mini_describe(spec, s.steps[s.cursor if index is None else index].state)
+
+    def mutations(self) -> dict[str, tuple[str, bool]]:
+        spec = self.session.spec
+        assert isinstance(spec, MiniCluster)
+        return {"no_fencing": ("HA restarts VMs without fencing the lost host first", not spec.fencing)}
+
+    def timings(self) -> dict[str, float]:
+        return {"ha_timeout": 40.0, "heartbeat": 1.0}
+
+    def set_mutation(self, name: str, on: bool) -> int:
+        return self.session.rebase(MiniCluster(fencing=not on))
+
+
+MINI_NARRATION = {
+    0: "Three healthy hosts; host 2 runs the Acropolis leader.",
+    1: "Host 1 loses the network. Its VM keeps running but cannot reach its disks.",
+    3: "Without fencing, HA restarts VM1 on host 2 while the old copy still runs: a phantom VM.",
+}
+
+
+def mini(*, scripted: bool = True) -> MiniBench:
+    """The partition what-if: partition host 1, then two ticks to the restart (a phantom VM without fencing)."""
+    session = Session(MiniCluster())
+    if scripted:
+        session.do("partition_host", {"host": 1})
+        session.do("tick")
+        session.do("tick")
+        session.load(session.trace, MINI_NARRATION)
+    return MiniBench(session, "Partition what-if: no fencing", "tui_toy:MiniCluster")

@@ -73,12 +73,12 @@ def host_network(h: Mapping[str, Any]) -> Text:
     return Text("connected", "green")
 
 
-def beliefs(h: Mapping[str, Any]) -> Text:
+def beliefs(h: Mapping[str, Any], sep: str = " ") -> Text:
     """What this host's iSCSI redirector believes of every Stargate: ``S1✓ S2✗``."""
     text = Text()
     for target, healthy in (h.get("health") or {}).items():
         if text:
-            text.append(" ")
+            text.append(sep)
         text.append(f"S{target}")
         text.append("✓" if healthy else "✗", "green" if healthy else "bold red")
     return text
@@ -175,7 +175,7 @@ def compact_lines(desc: Mapping[str, Any]) -> Text:
             "bold magenta" if h.get("id") in leaders else "bold",
         )
         text.append_text(up(h.get("up", True)))
-        text.append(" cvm ")
+        text.append(" CVM ")
         text.append_text(up(h.get("cvm_up", True)))
         if not h.get("libvirtd_up", True):
             text.append(" libvirtd down", "bold red")
@@ -186,10 +186,9 @@ def compact_lines(desc: Mapping[str, Any]) -> Text:
         if h.get("fenced_by"):
             text.append(" fenced", "bold red")
         text.append(" ")
-        text.append_text(beliefs(h))
+        text.append_text(beliefs(h, sep=""))
         if "memory" in h:
-            text.append(" ")
-            text.append_text(memory(h))
+            text.append(f" {show(h.get('free_memory', '?'))}/{show(h['memory'])}GB")
     for vm in desc["vms"]:
         text.append("\n")
         text.append(f" {show(vm.get('name'))} ", "bold")

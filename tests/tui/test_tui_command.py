@@ -1,0 +1,36 @@
+"""``ahvlab tui``: the subcommand's arguments, and a bad argument as one clear line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from ahvlab.checker.errors import SpecLoadError
+from ahvlab.cli import main
+from ahvlab.commands import tui
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    tui.register(parser.add_subparsers())
+    return parser.parse_args(["tui", *argv])
+
+
+def test_tui_takes_an_optional_scenario_or_trace() -> None:
+    args = parse()
+    assert args.source is None and args.run is tui.run and args.check_seconds == 600.0
+    assert parse("trace.itf.json", "--check-seconds", "30").source == "trace.itf.json"
+
+
+def test_a_missing_trace_file_is_one_error_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.itf.json"
+    with pytest.raises(SpecLoadError):
+        tui.run(parse(str(missing)))
+    assert main(["tui", str(missing)]) == 150
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"ahvlab: error: {missing}: cannot read trace")
