@@ -107,6 +107,11 @@ def place(
         # an infeasible instance makes z3 try every permutation of the same packing.
         if forbidden is None:
             _break_bin_symmetry(s, x, bins)
+        # Equal items (with the same forbidden bin) are interchangeable too: keep them in
+        # non-decreasing bin order. Sound together with the rule above: see docs/capacity.md.
+        for j in range(n - 1):
+            if items[j] == items[j + 1] and (forbidden is None or forbidden[j] == forbidden[j + 1]):
+                s.add(_bin_index(x[j]) <= _bin_index(x[j + 1]))
         got = s.check()
         if got == z3.unsat:
             return NoPlacement()
@@ -114,6 +119,46 @@ def place(
             return _unknown(s)
         model = s.model()
         return Placed(tuple(next(i for i in range(m) if z3.is_true(model.eval(x[j][i]))) for j in range(n)))
+
+
+@lru_cache(maxsize=4096)
+def segments_exist(
+    capacities: tuple[int, ...],
+    vms: tuple[tuple[int, int], ...],
+    *,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> PlaceAnswer:
+    """The whole admission question in one query, without the per-failed-host split.
+
+    ``vms`` holds ``(size, host)`` pairs (hosts 0-based). Is there a segment host for
+    every VM, never its own, with ``used + reserve <= capacity`` on every host, the
+    reserve being the largest segment total from any one other host? Used to check
+    that the split into one packing per failed host gives the same answers.
+    """
+    n = len(capacities)
+    with _solver(timeout_ms) as s:
+        seg = [z3.Int(f"seg_{v}") for v in range(len(vms))]
+        for v, (_, host) in enumerate(vms):
+            s.add(seg[v] >= 0, seg[v] < n, seg[v] != host)
+        for h in range(n):
+            use = sum(size for size, host in vms if host == h)
+            reserve = z3.Int(f"reserve_{h}")
+            for g in range(n):
+                if g != h:
+                    terms = [z3.If(seg[v] == h, size, 0) for v, (size, host) in enumerate(vms) if host == g]
+                    s.add(reserve >= z3.Sum(terms or [z3.IntVal(0)]))
+            s.add(reserve >= 0, use + reserve <= capacities[h])
+        got = s.check()
+        if got == z3.unsat:
+            return NoPlacement()
+        if got == z3.unknown:
+            return _unknown(s)
+        model = s.model()
+        return Placed(tuple(int(model.eval(x, model_completion=True).as_long()) for x in seg))
+
+
+def _bin_index(row: list[z3.BoolRef]) -> z3.ArithRef:
+    return z3.Sum([z3.If(v, i, 0) for i, v in enumerate(row)] or [z3.IntVal(0)])
 
 
 def _break_bin_symmetry(s: z3.Solver, x: list[list[z3.BoolRef]], bins: tuple[int, ...]) -> None:
@@ -149,19 +194,19 @@ def knapsack_optimum(
         weighted = [(x[j][i], weights[j]) for j in range(n) if weights[j] > 0]
         if weighted:
             opt.add(z3.PbLe(weighted, capacities[i]))
-    # MTHM's value is a proven lower bound: handing it to z3 prunes the search.
-    start = mthm(list(profits), list(weights), list(capacities))
-    total = z3.Sum([z3.If(x[j][i], profits[j], 0) for j in range(n) for i in range(m)] or [z3.IntVal(0)])
-    opt.add(total >= packed_profit(profits, start))
-    handle = opt.maximize(total)
+    # As weighted MaxSAT ("item j is packed", weight p_j): z3's MaxSAT engine solves these
+    # instances many times faster than maximising an arithmetic sum of the same profits.
+    for j in range(n):
+        if profits[j] > 0 and m:
+            opt.add_soft(z3.Or(x[j]), profits[j])
     got = opt.check()
     if got != z3.sat:
         return _unknown(opt)
     model = opt.model()
     assignment = tuple(next((i for i in range(m) if z3.is_true(model.eval(x[j][i]))), None) for j in range(n))
-    value = model.eval(handle.value()).as_long() if handle.value() is not None else 0
     assert is_feasible(weights, capacities, assignment)
-    return Optimum(int(value), assignment)
+    value = packed_profit(profits, assignment)
+    return Optimum(value, assignment)
 
 
 # -- proofs over symbolic instances ------------------------------------------

@@ -1,0 +1,82 @@
+"""`ahvlab capacity`: the worked example printed and as JSON, and one clear line for bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ahvlab.cli import main
+
+EXAMPLE = ["capacity", "--hosts", "100,100,100", "--vm", "VM01=70@1", "--vm", "VM02=40@3", "--vm", "VM03=40@3"]
+STEP_4 = ["capacity", "--hosts", "100,100,100", "--vm", "VM02=40@3", "--vm", "VM03=40@2", "--vm", "VM01=70@1"]
+
+
+def test_the_worked_example_prints_placement_figures_and_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(EXAMPLE) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Guarantee mode: 3 hosts (100, 100, 100), tolerating 1 host failure, reserve rule max_per_host"
+    assert out[3].split()[:5] == ["VM01", "70", "1", "admitted", "2"]
+    assert out[5].split()[:5] == ["VM03", "40", "3", "admitted", "2"]
+    hosts = {line.split()[0]: line for line in out[7:11]}
+    assert hosts["2"].split()[:5] == ["2", "100", "0", "80", "20"]
+    assert hosts["2"].endswith("h1: 30, h3: 20")
+    assert out[-1] == "All 3 VMs admitted."
+
+
+def test_json_has_the_pinned_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*EXAMPLE, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"admitted", "vms", "hosts"}
+    assert data["admitted"] is True
+    assert [set(v) for v in data["vms"]] == [{"name", "size", "host", "admitted", "segment_host", "reason"}] * 3
+    assert [(v["name"], v["host"], v["segment_host"]) for v in data["vms"]] == [
+        ("VM01", 1, 2),
+        ("VM02", 3, 2),
+        ("VM03", 3, 2),
+    ]
+    assert data["hosts"] == [
+        {"host": 1, "capacity": 100, "used": 70, "reserve": 0, "free_for_vms": 30},
+        {"host": 2, "capacity": 100, "used": 0, "reserve": 80, "free_for_vms": 20},
+        {"host": 3, "capacity": 100, "used": 80, "reserve": 0, "free_for_vms": 20},
+    ]
+
+
+def test_step_4_refuses_vm01_and_still_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*STEP_4, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["admitted"] is False
+    vm01 = data["vms"][2]
+    assert (vm01["name"], vm01["admitted"], vm01["segment_host"]) == ("VM01", False, None)
+    assert vm01["reason"].startswith("refused: if host 1 fails, its VMs (VM01=70) cannot be restarted")
+    assert [h["used"] for h in data["hosts"]] == [0, 40, 40]
+    assert main(STEP_4) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 of 3 VMs admitted; refused: VM01"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--hosts", "100,abc"], "--hosts: bad host list '100,abc' (expected comma-separated integers"),
+        (["--hosts", "100"], "--hosts: 1 host given (expected at least 2 hosts)"),
+        (["--hosts", "100,100", "--vm", "VM01=70"], "--vm: bad VM 'VM01=70' (expected NAME=SIZE@HOST"),
+        (
+            ["--hosts", "100,100", "--vm", "VM01=70@3"],
+            "--vm: VM01=70@3: host 3 out of range (expected a host from 1 to 2)",
+        ),
+        (["--hosts", "100,100", "--vm", "VM01=70@0"], "--vm: VM01=70@0: host 0 out of range"),
+        (["--hosts", "100,100", "--vm", "A=1@1", "--vm", "A=2@2"], "--vm: VM A given twice"),
+        (["--hosts", "100,100", "--failures", "2"], "--failures: 2 failures with 2 hosts"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["capacity", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_the_mutated_reserve_rules_are_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*EXAMPLE[:5], "--vm", "VM02=40@3", "--reserve-rule", "sum", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [v["admitted"] for v in data["vms"]] == [True, False]
