@@ -74,7 +74,7 @@ class Check:
     invariants: tuple[str, ...] | None
     """None: every invariant of the spec."""
     expect: str
-    """``holds`` or ``fails``."""
+    """``holds`` or ``fails`` for invariants; ``found`` or ``absent`` for an example."""
     mutations: tuple[str, ...]
     depth: int | None
     max_states: int | None
@@ -86,9 +86,14 @@ class Check:
     """When set, the exact number of distinct states the search must find."""
     deadlock: bool
     line: int | None
+    example: str | None = None
+    """A ``sometimes`` property of the spec: a state that some behaviour reaches."""
 
     @property
     def verdict(self) -> str:
+        if self.example is not None:
+            under = f" under {', '.join(self.mutations)}" if self.mutations else ""
+            return f"example {self.example} {self.expect}{under}"
         what = ", ".join(self.invariants) if self.invariants else "all invariants"
         under = f" under {', '.join(self.mutations)}" if self.mutations else ""
         return f"{what} {self.expect}{under}"
@@ -177,6 +182,8 @@ def play(scenario: Scenario, spec: Spec) -> tuple[tuple[Step, ...], dict[int, st
         session = Session(spec)
     except SessionError as exc:
         raise ScriptError(str(exc), file=scenario.file) from exc
+    except Exception as exc:
+        raise ScriptError(f"the spec's init raised {type(exc).__name__}: {exc}", file=scenario.file) from exc
     narration: dict[int, str] = {}
     if scenario.intro:
         narration[0] = scenario.intro
@@ -186,6 +193,16 @@ def play(scenario: Scenario, spec: Spec) -> tuple[tuple[Step, ...], dict[int, st
         except SessionError as exc:
             raise ScriptError(
                 f"step {st.number} ({spec.format_step(st.action, st.params)}) cannot be taken: {exc}",
+                file=scenario.file,
+                line=st.line,
+                key=f"step[{st.number}]",
+            ) from exc
+        except UserError:
+            raise
+        except Exception as exc:
+            # A bug in a user's spec surfaces here; say where, without a traceback.
+            raise ScriptError(
+                f"step {st.number}: the spec raised {type(exc).__name__} while listing the enabled actions: {exc}",
                 file=scenario.file,
                 line=st.line,
                 key=f"step[{st.number}]",
@@ -224,6 +241,7 @@ _CHECK_KEYS = {
     "length",
     "distinct_states",
     "deadlock",
+    "example",
 }
 
 
@@ -497,18 +515,22 @@ def _check(r: _Reader, i: int, t: dict[str, Any], nsteps: int) -> Check:
     invariants = r.names(t, (*path, key)) if key in t else None
     if invariants is not None and not invariants:
         raise r.fail((*path, key), "is empty", "at least one invariant name (leave the key out for all)")
+    example = r.text(t, (*path, "example")) or None
+    if example is not None and invariants is not None:
+        raise r.fail((*path, "example"), "a check is about an example or about invariants", "not both")
     expect = r.text(t, (*path, "expect"), required=True)
-    if expect not in ("holds", "fails"):
-        raise r.fail((*path, "expect"), f"{expect!r} is not a verdict", '"holds" or "fails"')
+    verdicts = ("found", "absent") if example else ("holds", "fails")
+    if expect not in verdicts:
+        raise r.fail((*path, "expect"), f"{expect!r} is not a verdict", f'"{verdicts[0]}" or "{verdicts[1]}"')
     mutations = r.names(t, (*path, "mutations"))
     start = _at(r, (*path, "from"), t.get("from", 0), nsteps, what="check")
     length = r.count(t, (*path, "length"), minimum=0)
-    if length is not None and expect != "fails":
-        raise r.fail((*path, "length"), "is the length of a counterexample", 'expect = "fails"')
+    if length is not None and expect not in ("fails", "found"):
+        raise r.fail((*path, "length"), "is the length of a counterexample or example", 'expect = "fails" or "found"')
     deadlock = t.get("deadlock", False)
     if not isinstance(deadlock, bool):
         raise r.fail((*path, "deadlock"), f"is {_kind(deadlock)}", "true or false")
-    default = ", ".join(invariants) if invariants else "invariants"
+    default = f"example {example}" if example else ", ".join(invariants) if invariants else "invariants"
     name = r.text(
         t, (*path, "name"), default=f"{default} {expect}" + (f" ({', '.join(mutations)})" if mutations else "")
     )
@@ -524,6 +546,7 @@ def _check(r: _Reader, i: int, t: dict[str, Any], nsteps: int) -> Check:
         distinct_states=r.count(t, (*path, "distinct_states")),
         deadlock=deadlock,
         line=r.where.line_of(path),
+        example=example,
     )
 
 
@@ -570,7 +593,14 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
         raise SpecLoadError("the spec has no initial state", file=r.file)
     from ahvlab.scenarios.env import state_env
 
-    names = set(state_env(spec, inits[0]))
+    try:
+        names = set(state_env(spec, inits[0]))
+    except UserError:
+        raise
+    except Exception as exc:
+        raise SpecLoadError(
+            f"the spec raised {type(exc).__name__} while naming its initial state's variables: {exc}", file=r.file
+        ) from exc
     for i, cp in enumerate(scenario.checkpoints):
         for n in sorted(cp.expr.names() - names):
             close = difflib.get_close_matches(n, sorted(names), n=1)
@@ -588,7 +618,16 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
                 ("step", i, key), f"the model has no action {st.action!r}{hint}", f"one of: {', '.join(actions)}"
             )
     invariants = [inv.name for inv in spec.invariants()]
+    examples = [p.name for p in spec.properties() if p.kind == "sometimes"]
     for i, check in enumerate(scenario.checks):
+        if check.example is not None and check.example not in examples:
+            close = difflib.get_close_matches(check.example, examples, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise r.fail(
+                ("check", i, "example"),
+                f"the spec has no example {check.example!r}{hint}",
+                f"one of: {', '.join(examples) or 'none'}",
+            )
         for n in check.invariants or ():
             if n not in invariants:
                 close = difflib.get_close_matches(n, invariants, n=1)

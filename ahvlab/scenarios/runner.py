@@ -73,6 +73,10 @@ def evaluate_checkpoint(scenario: Scenario, cp: Checkpoint) -> Outcome:
         holds = cp.expr.holds(state_env(scenario.spec, state))
     except (ExprError, SpecLoadError) as exc:
         return Outcome("checkpoint", cp.label, False, _at(cp.line) + f"{exc}", seconds=time.monotonic() - start)
+    except Exception as exc:
+        # A user's spec that raises while naming its state: a failed checkpoint, not a traceback.
+        msg = f"the spec raised {type(exc).__name__}: {exc}"
+        return Outcome("checkpoint", cp.label, False, _at(cp.line) + msg, seconds=time.monotonic() - start)
     t = format_time(scenario.spec.time_of(state))
     where = f"step {index}" + (f" ({t})" if t else "")
     if holds:
@@ -111,9 +115,10 @@ def run_check(scenario: Scenario, check: Check) -> tuple[Outcome, Result | None]
         opts = Options(
             max_depth=check.depth,
             max_states=check.max_states,
-            invariants=list(check.invariants) if check.invariants else None,
+            # An example check looks for its state only: no invariant may cut the search short.
+            invariants=[] if check.example else list(check.invariants) if check.invariants else None,
             deadlock=check.deadlock,
-            examples=False,
+            examples=check.example is not None,
             init_states=init,
         )
         result = bfs(spec, opts)
@@ -133,7 +138,25 @@ def run_check(scenario: Scenario, check: Check) -> tuple[Outcome, Result | None]
     seconds = time.monotonic() - start
     problems: list[str] = []
     details = ""
-    if check.expect == "holds":
+    if check.example is not None:
+        trace = result.examples.get(check.example)
+        if check.expect == "found":
+            if trace is None:
+                problems.append(f"expected to find example {check.example}, but no state has it{bound} ({counted})")
+                message = ""
+            else:
+                message = f"found: the shortest run to {check.example} has {len(trace) - 1} steps ({counted})"
+                details = _cex(spec, trace)
+                if check.length is not None and len(trace) - 1 != check.length:
+                    problems.append(
+                        f"the shortest run to {check.example} has {len(trace) - 1} steps, not {check.length}"
+                    )
+        else:
+            message = f"absent: no state has {check.example}{bound} ({counted})"
+            if trace is not None:
+                problems.append(f"expected no example {check.example}, but one is reached in {len(trace) - 1} steps")
+                details = _cex(spec, trace)
+    elif check.expect == "holds":
         if v is not None:
             what = "deadlock reached" if v.kind == "deadlock" else f"{v.name} is violated"
             problems.append(f"expected to hold, but {what} after {len(v.trace) - 1} steps")
