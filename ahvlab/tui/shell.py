@@ -7,6 +7,7 @@ to ``out`` so a script's transcript reads the same as an interactive session.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
@@ -131,10 +132,16 @@ class Shell:
         return True
 
     def _unknown(self, name: str) -> str:
-        if name in self.session.action_names():
+        actions = self.session.action_names()
+        if name in actions:
             return f"unknown command {name!r}; {name} is an action: `do {name}`"
         hint = COMMANDS.suggest(name)
-        return f"unknown command {name!r}" + (f"; did you mean {hint!r}?" if hint else "; type `help`")
+        if hint:
+            return f"unknown command {name!r}; did you mean {hint!r}?"
+        close = difflib.get_close_matches(name, actions, n=1)
+        if close:
+            return f"unknown command {name!r}; did you mean `do {close[0]}`?"
+        return f"unknown command {name!r}; type `help` for the commands"
 
     # -- the bottom toolbar ----------------------------------------------------
 
@@ -222,6 +229,7 @@ class Shell:
             if self.done:
                 break
         if self.failures:
+            self.say(f"# {len(self.failures)} command(s) failed")
             return EXIT_COMMAND_FAILED
         at = self.session.first_violation()
         if at is not None:

@@ -176,8 +176,12 @@ def resolve_choice(session: Session, name: str, pairs: list[tuple[str | None, st
 # -- the commands, in the order `help` lists them --------------------------------------
 
 
-@command("actions", "the actions enabled now, numbered (`--all` adds the disabled ones and why)",
-         aliases=("ls",), flags=(Flag("--all", "also list the actions that are not enabled"),))  # fmt: skip
+@command(
+    "actions",
+    "the actions enabled now, numbered (`--all` adds the disabled ones and why)",
+    aliases=("ls",),
+    flags=(Flag("--all", "also list the actions that are not enabled"),),
+)
 def cmd_actions(shell: Shell, call: Call) -> None:
     s = shell.session
     choices = s.enabled()
@@ -195,8 +199,12 @@ def cmd_actions(shell: Shell, call: Call) -> None:
                 shell.say(f"  (-) {name}: not enabled" + (f": {reason}" if reason else ""))
 
 
-@command("do", "take an action: its number from `actions`, or its name and parameters",
-         args=(Arg("N|NAME", "choice"), Arg("KEY=VALUE", "param", optional=True, repeat=True)), raw=True)  # fmt: skip
+@command(
+    "do",
+    "take an action: its number from `actions`, or its name and parameters",
+    args=(Arg("N|NAME", "choice"), Arg("KEY=VALUE", "param", optional=True, repeat=True)),
+    raw=True,
+)
 def cmd_do(shell: Shell, call: Call) -> None:
     s = shell.session
     choice, pairs = parse_do(call.text)
@@ -214,8 +222,9 @@ def cmd_back(shell: Shell, call: Call) -> None:
     report(shell, changes=False)
 
 
-@command("forward", "go forward N steps along the trace (1)", aliases=("fwd", "f"),
-         args=(Arg("N", "count", optional=True),))  # fmt: skip
+@command(
+    "forward", "go forward N steps along the trace (1)", aliases=("fwd", "f"), args=(Arg("N", "count", optional=True),)
+)
 def cmd_forward(shell: Shell, call: Call) -> None:
     n = _int(call.words[0], "N", minimum=1) if call.words else 1
     shell.session.forward(n)
@@ -259,8 +268,11 @@ def cmd_diff(shell: Shell, call: Call) -> None:
         shell.say(line)
 
 
-@command("trace", "the steps so far with T+seconds (`trace full`: every state, TLC style)",
-         args=(Arg("full", "word", optional=True, choices=("full",)),))  # fmt: skip
+@command(
+    "trace",
+    "the steps so far with T+seconds (`trace full`: every state, TLC style)",
+    args=(Arg("full", "word", optional=True, choices=("full",)),),
+)
 def cmd_trace(shell: Shell, call: Call) -> None:
     s = shell.session
     if call.words:
@@ -288,8 +300,6 @@ def cmd_trace(shell: Shell, call: Call) -> None:
 )
 def cmd_check(shell: Shell, call: Call) -> None:
     s = shell.session
-    if call.words:
-        raise ShellError(f"check takes only options, not {call.words[0]!r} (usage: {COMMANDS.lookup('check').usage})")  # type: ignore[union-attr]
     names = call.flags.get("--invariant")
     known = [i.name for i in s.invariants()]
     for n in names or ():
@@ -356,8 +366,11 @@ def cmd_inv(shell: Shell, call: Call) -> None:
         shell.say(f"  {'ok  ' if st.holds else 'FAIL'}  {st.name.ljust(width)}  {st.doc}".rstrip())
 
 
-@command("mutate", "switch a what-if of the AHV model on or off (no arguments: list them)",
-         args=(Arg("NAME", "mutation", optional=True), Arg("on|off", "on_off", optional=True, choices=("on", "off"))))  # fmt: skip
+@command(
+    "mutate",
+    "switch a what-if of the AHV model on or off (no arguments: list them)",
+    args=(Arg("NAME", "mutation", optional=True), Arg("on|off", "on_off", optional=True, choices=("on", "off"))),
+)
 def cmd_mutate(shell: Shell, call: Call) -> None:
     known = shell.bench.mutations()
     if not known:
@@ -382,8 +395,11 @@ def cmd_mutate(shell: Shell, call: Call) -> None:
         report(shell, changes=False)
 
 
-@command("timing", "set one of the model's timings in seconds (no arguments: list them)",
-         args=(Arg("NAME", "timing", optional=True), Arg("SECONDS", "seconds", optional=True)))  # fmt: skip
+@command(
+    "timing",
+    "set one of the model's timings in seconds (no arguments: list them)",
+    args=(Arg("NAME", "timing", optional=True), Arg("SECONDS", "seconds", optional=True)),
+)
 def cmd_timing(shell: Shell, call: Call) -> None:
     known = shell.bench.timings()
     if not known:
@@ -428,8 +444,11 @@ def scenario_names() -> list[tuple[str, str]]:
     return out
 
 
-@command("load", "open a scenario, an ITF trace (.itf.json) or `default` (no argument: list the scenarios)",
-         args=(Arg("SCENARIO|FILE", "target", optional=True),))  # fmt: skip
+@command(
+    "load",
+    "open a scenario, an ITF trace (.itf.json) or `default` (no argument: list the scenarios)",
+    args=(Arg("SCENARIO|FILE", "target", optional=True),),
+)
 def cmd_load(shell: Shell, call: Call) -> None:
     if not call.words:
         found = scenario_names()
@@ -447,8 +466,12 @@ def cmd_load(shell: Shell, call: Call) -> None:
     report(shell, changes=False)
 
 
-@command("save", "write the trace as ITF JSON", args=(Arg("FILE", "file"),),
-         flags=(Flag("--force", "overwrite a file ahvlab did not write"),))  # fmt: skip
+@command(
+    "save",
+    "write the trace as ITF JSON",
+    args=(Arg("FILE", "file"),),
+    flags=(Flag("--force", "overwrite a file ahvlab did not write"),),
+)
 def cmd_save(shell: Shell, call: Call) -> None:
     path = call.words[0]
     shell.bench.save(path, force="--force" in call.flags)
