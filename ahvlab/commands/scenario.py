@@ -161,10 +161,14 @@ def run_show(args: argparse.Namespace) -> int:
 
 def _print_timeline(con: Console, s: Scenario) -> None:
     table = Table(title="Timeline (from the model)", title_justify="left")
-    table.add_column("t (s)")
+    rows = timeline_rows(s)
+    table.add_column("t (s)", no_wrap=True)
     table.add_column("event")
-    for t, events in timeline_rows(s):
-        table.add_row(t, events)
+    with_notes = any(notes for _t, _e, notes in rows)
+    if with_notes:
+        table.add_column("what changed")
+    for t, events, notes in rows:
+        table.add_row(t, events, *([notes] if with_notes else []))
     con.print(table)
 
 

@@ -59,10 +59,13 @@ def names(spec: Spec, state: Any) -> dict[str, Any]:
     host = {h["id"]: _record("Host", h, ("id",)) for h in d["hosts"]}
     vms = {}
     sessions = {}
-    for v in d["vms"]:
+    views = raw.get("sessions", ())
+    for i, v in enumerate(d["vms"]):
         sess = tuple(Session(t, p) for _slot, t, p in v.get("sessions", ()))
         sessions[v["name"]] = sess
-        vms[v["name"]] = _record("VM", {**v, "sessions": sess}, ("name", "slot"))
+        # When each running copy fails for lack of I/O (T+seconds; -1 while its I/O works).
+        dies_at = tuple(getattr(c, "dies_at", -1) for c in views[i]) if i < len(views) else ()
+        vms[v["name"]] = _record("VM", {**v, "sessions": sess, "dies_at": dies_at}, ("name", "slot"))
     blocked = {t: frozenset(b) for t, b in zip(hosts, raw.get("blocks", ()), strict=False)}
     leaders = frozenset(d.get("leaders", ()))
     return {

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from ahvlab.checker.engine import Options, SpecError, bfs
 from ahvlab.checker.errors import SpecLoadError
 from ahvlab.checker.junit import Case, Suite
-from ahvlab.checker.report import format_time, trace_lines
+from ahvlab.checker.report import format_time
 from ahvlab.checker.result import EXIT_INVARIANT, EXIT_OK, EXIT_SPEC, Result
 from ahvlab.checker.trace import Trace
 from ahvlab.scenarios.env import state_env
@@ -188,7 +188,16 @@ def _at(line: int | None) -> str:
 
 
 def _cex(spec: Any, trace: Trace) -> str:
-    return "\n".join(trace_lines(spec, trace))
+    """A counterexample in the scenario's own names (hosts by number, VMs by name), only what changed."""
+    from ahvlab.scenarios.show import change_lines, step_label
+
+    lines: list[str] = []
+    for i, st in enumerate(trace.steps):
+        t = format_time(spec.time_of(st.state))
+        lines.append(f"State {i + 1}: {step_label(spec, st)}" + (f"  {t}" if t else ""))
+        before = trace.steps[i - 1].state if i else None
+        lines.extend(f"  {line}" for line in change_lines(spec, before, st.state))
+    return "\n".join(lines)
 
 
 def verify(scenario: Scenario) -> ScenarioReport:

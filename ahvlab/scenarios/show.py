@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 from ahvlab.checker.report import format_time, show_value
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
+from ahvlab.scenarios import ahv
 from ahvlab.scenarios.env import display_vars
 from ahvlab.scenarios.loader import Scenario
 
@@ -66,22 +68,34 @@ def step_label(spec: Spec, step: Step) -> str:
     return "init" if step.action is None else spec.format_step(step.action, step.params)
 
 
-def timeline_rows(scenario: Scenario) -> list[tuple[str, str]]:
-    """The script as a timeline: one row per model time, the actions taken at that time (from the played trace)."""
+def _ha_notes(spec: Spec, before: Any, after: Any) -> list[str]:
+    """What the control plane did in a step, in the brief's words: HA phases per host, the leader."""
+    if not ahv.is_ahv(spec):
+        return []
+    old, new = ahv.names(spec, before), ahv.names(spec, after)
+    notes = [f"host {h}: {new['ha'][h]}" for h in new["ha"] if new["ha"][h] != old["ha"].get(h)]
+    if new["leaders"] != old["leaders"]:
+        notes.append("leader: " + (", ".join(str(h) for h in sorted(new["leaders"])) or "none"))
+    for name, copies in new["copies"].items():
+        if copies != old["copies"].get(name):
+            notes.append(f"{name} runs on " + (", ".join(str(h) for h in copies) or "no host"))
+    return notes
+
+
+def timeline_rows(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """The script as a timeline: per model time, the actions taken and what they changed (from the played trace)."""
     steps, _ = scenario.played
     spec = scenario.spec
-    rows: list[tuple[str, list[str]]] = []
-    for st in steps[1:]:
+    rows: list[tuple[str, list[str], list[str]]] = []
+    for before, st in pairwise(steps):
         t = format_time(spec.time_of(st.state)).replace("T+", "T") or "-"
-        if st.action == "tick":
-            # The jump itself is not an event: the actions taken after it are.
-            if not rows or rows[-1][0] != t:
-                rows.append((t, []))
-            continue
         if not rows or rows[-1][0] != t:
-            rows.append((t, []))
+            rows.append((t, [], []))
+        if st.action == "tick":
+            continue  # the jump itself is not an event: what happens once it is there is
         rows[-1][1].append(step_label(spec, st))
-    return [(t, "; ".join(events) or "(time passes)") for t, events in rows]
+        rows[-1][2].extend(_ha_notes(spec, before.state, st.state))
+    return [(t, "; ".join(events) or "(time passes)", "; ".join(notes)) for t, events, notes in rows]
 
 
 def is_timed(scenario: Scenario) -> bool:
