@@ -69,18 +69,18 @@ def open_history(path: Path | None = None) -> History:
 
 
 def leader_of(bench: Workbench) -> str | None:
-    """The Acropolis leader now, from the model's description or a ``leader`` variable; None if the spec has none."""
+    """The Acropolis leader(s) now, from the model's description or a ``leader`` variable; None if the spec has none."""
     try:
         desc = bench.describe()
-    except Exception:
+    except Exception:  # the toolbar must draw even when a state cannot be described
         desc = None
-    if isinstance(desc, dict) and "leader" in desc:
-        value = desc["leader"]
-    else:
-        variables = bench.session.variables()
-        if "leader" not in variables:
-            return None
-        value = variables["leader"]
+    if isinstance(desc, dict) and "leaders" in desc:
+        leaders = list(desc["leaders"])
+        return " and ".join(str(h) for h in leaders) if leaders else "none"
+    variables = bench.session.variables()
+    if "leader" not in variables:
+        return None
+    value = variables["leader"]
     return "none" if value is None else show_value(value)
 
 

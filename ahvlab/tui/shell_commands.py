@@ -21,8 +21,8 @@ from ahvlab.tui.shell_values import (
     parse_value,
     resolve,
     same_value,
-    word_of,
 )
+from ahvlab.tui.shell_views import change_names, shown_names, state_names
 from ahvlab.tui.workbench import open_workbench
 
 if TYPE_CHECKING:
@@ -53,18 +53,25 @@ def header(session: Session, index: int | None = None) -> str:
 
 
 def change_lines(session: Session, index: int | None = None) -> list[str]:
-    """What a step changed, down to the deepest field that differs."""
+    """What a step changed, down to the deepest field that differs (the whole state for step 0)."""
     i = session.cursor if index is None else index
-    out: list[str] = []
-    for name, (old, new) in session.diff(i).items():
-        if i == 0:
-            out.append(f"  {name} = {show_value(new)}")
-            continue
-        for path, was, now in deep_changes(name, old, new):
+    spec = session.spec
+    if i == 0:
+        out: list[str] = []
+        for name, value in shown_names(spec, session.steps[0].state).items():
+            out.extend(value_lines(name, value, "  "))
+        return out
+    before = change_names(spec, session.steps[i - 1].state)
+    after = change_names(spec, session.steps[i].state)
+    out = []
+    for name, new in after.items():
+        for path, was, now in deep_changes(name, before.get(name), new):
             out.append(f"  {path} = {show_value(now)}    (was {show_value(was)})")
-    if i > 0 and not out:
-        out.append("  (nothing changed)")
-    return out
+    if not out:
+        was, now = session.time(i - 1), session.time(i)
+        if was != now:
+            return [f"  (time passes: {format_time(was)} -> {format_time(now)})"]
+    return out or ["  (nothing changed)"]
 
 
 def report(shell: Shell, *, changes: bool) -> None:
@@ -80,13 +87,13 @@ def report(shell: Shell, *, changes: bool) -> None:
 
 
 def value_lines(path: str, value: Any, indent: str = "") -> list[str]:
-    """``path = value``; a long record, tuple or map one part per line instead."""
+    """``path = value``; a long record, tuple or map one part per line instead (one level deep)."""
     text = show_value(value)
     if len(text) <= LONG or not is_container(value):
         return [f"{indent}{path} = {text}"]
     out = [f"{indent}{path}:"]
     for seg in children(value):
-        out.extend(value_lines(f"{path}.{seg}", child(value, seg, path), indent + "  "))
+        out.append(f"{indent}  {path}.{seg} = {show_value(child(value, seg, path))}")
     return out
 
 
@@ -188,8 +195,9 @@ def cmd_actions(shell: Shell, call: Call) -> None:
     if not choices:
         shell.say("no action is enabled here (a deadlock)")
     width = max((len(c.label) for c in choices), default=0)
+    iw = len(str(len(choices) - 1))
     for c in choices:
-        shell.say(f"  [{c.index}] {c.label.ljust(width)}" + (f"  {c.doc}" if c.doc else "").rstrip())
+        shell.say(f"  [{str(c.index).rjust(iw)}] {c.label.ljust(width)}" + (f"  {c.doc}" if c.doc else "").rstrip())
     if "--all" in call.flags:
         enabled = {c.action for c in choices}
         explain = getattr(s.spec, "explain_disabled", None)
@@ -246,13 +254,13 @@ def cmd_goto(shell: Shell, call: Call) -> None:
 
 @command("show", "the current state, or one field of it (`show hosts.2`)", args=(Arg("PATH", "path", optional=True),))
 def cmd_show(shell: Shell, call: Call) -> None:
-    variables = shell.session.variables()
+    s = shell.session
     if call.words:
         path = call.words[0]
-        for line in value_lines(path, resolve(variables, path)):
+        for line in value_lines(path, resolve(state_names(s.spec, s.state), path)):
             shell.say(line)
         return
-    for name, value in variables.items():
+    for name, value in shown_names(s.spec, s.state).items():
         for line in value_lines(name, value):
             shell.say(line)
 
@@ -325,7 +333,7 @@ def cmd_check(shell: Shell, call: Call) -> None:
     f = result.figures
     if v is not None:
         if v.kind == "invariant":
-            shell.say(f"Invariant {v.name} is violated" + (f": {v.doc}" if v.doc else "") + ".")
+            shell.say(f"Invariant {v.name} is violated" + (f": {v.doc.rstrip('.')}" if v.doc else "") + ".")
         elif v.kind == "deadlock":
             shell.say("Deadlock reached: no action is enabled.")
         else:
@@ -478,16 +486,19 @@ def cmd_save(shell: Shell, call: Call) -> None:
     shell.say(f"saved {len(shell.session)} states to {path} (ITF)")
 
 
-@command("walk", "the scenario's next narrated step", aliases=("w", "next"))
+@command(
+    "walk",
+    "the scenario's next narrated step (its script, or the narration ahead of the cursor)",
+    aliases=("w", "next"),
+)
 def cmd_walk(shell: Shell, call: Call) -> None:
+    script = getattr(shell.bench.scenario, "steps", None)
+    if script:
+        _walk_script(shell, list(script))
+        return
     s = shell.session
     if s.cursor >= len(s) - 1:
-        scripted = _next_scripted(shell)
-        if scripted is None:
-            raise ShellError("the walk is over: no step after this one (`actions` to go on by hand)")
-        s.do(resolve_choice(s, scripted[0], [(k, word_of(v)) for k, v in scripted[1].items()]))
-        report(shell, changes=True)
-        return
+        raise ShellError("the walk is over: no step after this one (`actions` to go on by hand)")
     later = [i for i in s.narration if i > s.cursor]
     target = min(later) if later else s.cursor + 1
     for i in range(s.cursor + 1, target):
@@ -496,30 +507,31 @@ def cmd_walk(shell: Shell, call: Call) -> None:
     report(shell, changes=True)
 
 
-def _next_scripted(shell: Shell) -> tuple[str, dict[str, Any]] | None:
-    """The scenario's scripted step after the cursor, when the scenario exposes its script and the trace follows it."""
-    steps = getattr(shell.bench.scenario, "steps", None)
-    if not steps:
-        return None
+def _follows(step: Any, scripted: Any) -> bool:
+    """A trace step is the scripted one: same action, and the parameters the script names (a wait names none)."""
+    return bool(step.action == scripted.action and all(step.params.get(k) == v for k, v in scripted.params.items()))
+
+
+def _walk_script(shell: Shell, script: list[Any]) -> None:
+    """Take the script's step after the cursor: forward along the trace if it is there, else take it anew."""
     s = shell.session
-    i = s.cursor  # scripted step i leads from step i to step i + 1
-    if i >= len(steps):
-        return None
-    # the trace must still be the scenario's: every step so far matches the script
-    for k in range(1, s.cursor + 1):
-        st = s.steps[k]
-        action, params = _scripted(steps[k - 1])
-        if st.action != action or dict(st.params) != params:
-            return None
-    return _scripted(steps[i])
-
-
-def _scripted(item: Any) -> tuple[str, dict[str, Any]]:
-    action = getattr(item, "action", None)
-    params = getattr(item, "params", None)
-    if action is None and isinstance(item, tuple):
-        action, params = item[0], item[1] if len(item) > 1 else {}
-    return str(action), dict(params or {})
+    for k in range(1, min(s.cursor, len(script)) + 1):
+        said = script[k - 1]
+        if not _follows(s.steps[k], said):
+            raise ShellError(
+                f"step {k} left the scenario's script, which says {s.spec.format_step(said.action, said.params)}; "
+                f"`goto {k - 1}` then `walk` to follow it again"
+            )
+    if s.cursor >= len(script):
+        raise ShellError(f"the script is over after step {len(script)} (`actions` to go on by hand, `check` to search)")
+    nxt = script[s.cursor]
+    if s.cursor < len(s) - 1 and _follows(s.steps[s.cursor + 1], nxt):
+        s.forward()
+    else:
+        s.do(s.find(nxt.action, dict(nxt.params)))
+        if getattr(nxt, "say", ""):
+            s.narration[s.cursor] = nxt.say
+    report(shell, changes=True)
 
 
 @command(

@@ -12,6 +12,7 @@ from prompt_toolkit.document import Document
 from ahvlab.checker.report import show_value
 from ahvlab.tui.shell_registry import COMMANDS, Arg, Command
 from ahvlab.tui.shell_values import path_completions, resolve, same_value, word_of
+from ahvlab.tui.shell_views import state_names
 
 if TYPE_CHECKING:
     from ahvlab.tui.shell import Shell
@@ -106,7 +107,7 @@ class ShellCompleter(Completer):
         if kind == "step":
             return [("first", "step 0"), ("last", f"step {len(s) - 1}"), *((str(i), s.label(i)) for i in range(len(s)))]
         if kind == "path":
-            variables = s.variables()
+            variables = state_names(s.spec, s.state)
             options: list[Option] = []
             for p in path_completions(variables, prefix):
                 try:
