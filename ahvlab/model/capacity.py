@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
 ReserveRule = Literal["max_per_host", "sum", "max_segment"]
 """How a host's reserve is computed from the segments it holds.
@@ -558,3 +558,103 @@ def restartable(capacities: Sequence[int], vms: Sequence[Vm], targets: dict[int,
                 return False
             load[t] += vm.size
     return all(x <= c for x, c in zip(load, capacities, strict=True))
+
+
+# -- the AHV model's seam (ahvlab.model.placement calls guarantee_targets) ------
+
+MUTATION = "segments_not_shared_correctly"
+"""The model mutation: a host's reserve is its largest single segment (one segment too few)."""
+
+
+class PlacementQuestion(Protocol):
+    """What :func:`guarantee_targets` reads from ``ahvlab.model.placement.PlacementRequest`` (hosts, VMs 0-based)."""
+
+    @property
+    def host_memory(self) -> tuple[int, ...]: ...
+    @property
+    def vm_memory(self) -> tuple[int, ...]: ...
+    @property
+    def placement(self) -> tuple[int, ...]: ...
+    @property
+    def healthy(self) -> tuple[int, ...]: ...
+    @property
+    def to_place(self) -> tuple[int, ...]: ...
+    @property
+    def lost_host(self) -> int: ...
+
+
+def _running(vm_memory: Sequence[int], placement: Sequence[int], skip: Sequence[int] = ()) -> tuple[Vm, ...]:
+    # Vm names are the model's VM indices, so a plan maps straight back to the model.
+    return tuple(Vm(str(i), vm_memory[i], h) for i, h in enumerate(placement) if h >= 0 and i not in skip)
+
+
+def _capacities(q: PlacementQuestion, placement: Sequence[int]) -> tuple[int, ...]:
+    # A host that cannot receive VMs and runs none offers no room for segments (it is down,
+    # or already failed and emptied by HA). One that still holds VMs keeps its capacity so
+    # that its parcels are counted until HA moves them.
+    holding = {h for h in placement if h >= 0}
+    return tuple(m if h in q.healthy or h in holding else 0 for h, m in enumerate(q.host_memory))
+
+
+def guarantee_targets(q: PlacementQuestion) -> dict[int, int | None]:
+    """Guarantee mode for the AHV model: VM index -> host (None: refused, or no room).
+
+    A start (``lost_host == -1``) goes to the first healthy host, most free memory
+    first, on which admission admits it. An HA restart sends each VM of the lost
+    host to its segment host; a VM whose segment host cannot take it (the guarantee
+    was broken, e.g. by the mutation) restarts wherever it still fits, best effort.
+    """
+    rule: ReserveRule = "max_segment" if MUTATION in getattr(q, "mutations", ()) else "max_per_host"
+    placement = list(q.placement)
+    out: dict[int, int | None] = {}
+    if q.lost_host < 0:
+        for vm in q.to_place:
+            caps = _capacities(q, placement)
+            running = _running(q.vm_memory, placement, skip=(vm,))
+            free = [caps[h] - sum(v.size for v in running if v.host == h) for h in range(len(caps))]
+            out[vm] = None
+            for h in sorted(q.healthy, key=lambda x: (-free[x], x)):
+                if admit(caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule).admitted:
+                    out[vm] = h
+                    placement[vm] = h
+                    break
+        return out
+    caps = _capacities(q, placement)
+    p = plan(caps, _running(q.vm_memory, placement), reserve_rule=rule)
+    segments = {int(p.vms[k].name): h for k, h in restart_targets(p, (q.lost_host,)).items()} if p.ok else {}
+    moving = set(q.to_place)
+    free = list(q.host_memory)
+    for i, h in enumerate(placement):
+        if h >= 0 and i not in moving:
+            free[h] -= q.vm_memory[i]
+    for vm in q.to_place:
+        target = segments.get(vm)
+        if target is None or target not in q.healthy or free[target] < q.vm_memory[vm]:
+            fits = [h for h in q.healthy if free[h] >= q.vm_memory[vm]]
+            target = min(fits, key=lambda x: (-free[x], x)) if fits else None
+        out[vm] = target
+        if target is not None:
+            free[target] -= q.vm_memory[vm]
+    return out
+
+
+def guarantee_protects(
+    host_memory: tuple[int, ...], vm_memory: tuple[int, ...], placement: tuple[int, ...], down: frozenset[int]
+) -> bool:
+    """The invariant: every VM of any one failed host can be restarted on the others' free memory.
+
+    With no host down, that must hold for each host in turn (a segment plan exists,
+    decided exactly); with one host down, for that host; beyond one failure nothing
+    is guaranteed. Always judged with the correct reserve rule, so the mutation's
+    admissions are caught. An undecided (z3 unknown) answer counts as a violation.
+    """
+    if len(down) > 1:
+        return True
+    vms = _running(vm_memory, placement)
+    if not down:
+        return plan(host_memory, vms).ok
+    (g,) = down
+    lost = tuple(v.size for v in vms if v.host == g)
+    use = used(host_memory, vms)
+    room = tuple(host_memory[h] - use[h] for h in range(len(host_memory)) if h != g)
+    return min(room, default=0) >= 0 and pack(lost, room).status == "ok"
