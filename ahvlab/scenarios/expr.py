@@ -3,7 +3,7 @@
 It is parsed by its own tokenizer and recursive-descent parser and evaluated by
 walking the tree; nothing is handed to Python's ``eval``. What it offers::
 
-    literals     1  2.5  "VM2"  'VM2'  true  false  none  [1, 2]  {1, 2}
+    literals     1  2.5  "VM2"  'VM2'  true  false  none  [1, 2]  {1, 2}  {"vm": "VM1"}
     names        the state's variables, T (model time in seconds), and names the spec adds
     access       x[k]  (tuple index, mapping key)   x.field  (record field, mapping key)
     arithmetic   +  -  *  /  //  %  and unary -
@@ -47,7 +47,7 @@ _TOKEN = re.compile(
   | (?P<number>\d+\.\d*|\.\d+|\d+)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<op>//|==|!=|<=|>=|[-+*/%<>()\[\]{}.,])
+  | (?P<op>//|==|!=|<=|>=|[-+*/%<>()\[\]{}.,:])
     """,
     re.VERBOSE,
 )
@@ -264,10 +264,32 @@ class _Parser:
         if self.take("[", "op"):
             return Node("list", t.col, None, self.items("]"))
         if self.take("{", "op"):
-            return Node("set", t.col, None, self.items("}"))
+            return self.braces(t)
         if t.kind == "end":
             raise ExprError("the expression ends too early", t.col)
         raise ExprError(f"unexpected {t.text!r}", t.col)
+
+    def braces(self, t: _Tok) -> Node:
+        """``{1, 2}`` is a set, ``{"vm": "VM1"}`` a mapping (``{}`` is the empty set)."""
+        if self.take("}", "op"):
+            return Node("set", t.col, None, ())
+        first = self.expr()
+        if not self.take(":", "op"):
+            rest: tuple[Node, ...] = ()
+            if self.take(",", "op"):
+                rest = self.items("}")
+            else:
+                self.expect("}", "',' or '}'")
+            return Node("set", t.col, None, (first, *rest))
+        pairs = [first, self.expr()]
+        while self.take(",", "op"):
+            if self.take("}", "op"):
+                return Node("map", t.col, None, tuple(pairs))
+            pairs.append(self.expr())
+            self.expect(":", "':' between a key and its value")
+            pairs.append(self.expr())
+        self.expect("}", "',' or '}'")
+        return Node("map", t.col, None, tuple(pairs))
 
     def items(self, close: str) -> tuple[Node, ...]:
         out: list[Node] = []
@@ -350,6 +372,8 @@ def _equal(a: Any, b: Any) -> bool:
         # An enum member equals its name, in any case: ``status == "running"``.
         name, other = (a.name, b) if isinstance(a, enum.Enum) else (b.name, a)
         return isinstance(other, str) and name.lower() == other.lower()
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         # A list literal equals a state's tuple with the same items.
         return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
@@ -383,10 +407,20 @@ def _kind(v: Any) -> str:
     }.get(type(v), "a mapping" if isinstance(v, Mapping) else f"a {type(v).__name__}")
 
 
+def _hashed(make: Callable[[list[Any]], Any], items: list[Any], what: str) -> Any:
+    try:
+        return make(items)
+    except TypeError:
+        raise ExprError(f"{what} must be a number, string, boolean, list or set, not a mapping") from None
+
+
 def _index(container: Any, key: Any) -> Any:
     if isinstance(container, Mapping):
-        if key in container:
-            return container[key]
+        try:
+            if key in container:
+                return container[key]
+        except TypeError:
+            raise ExprError(f"cannot look up a key that is {_kind(key)}") from None
         for k, v in container.items():
             if _equal(k, key):
                 return v
@@ -505,7 +539,10 @@ class _Eval:
             if k == "list":
                 return tuple(self.run(kid, local) for kid in node.kids)
             if k == "set":
-                return frozenset(self.run(kid, local) for kid in node.kids)
+                return _hashed(frozenset, [self.run(kid, local) for kid in node.kids], "a set member")
+            if k == "map":
+                kids = [self.run(kid, local) for kid in node.kids]
+                return _hashed(dict, list(zip(kids[::2], kids[1::2], strict=True)), "a mapping key")
             if k == "call":
                 return self.call(node, local)
         except ExprError as exc:

@@ -129,12 +129,12 @@ def test_mutated_valid_files_give_a_scenario_or_one_clear_error(data):
     try_session(text)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("x[]().,'\"0123456789 +-*/%<>=!andortfl_Tinsumcoe")), max_size=60))
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("x[]{}():.,'\"0123456789 +-*/%<>=!andortfl_Tinsumcoe")), max_size=60))
 def test_random_expressions_parse_or_raise_expr_error(text):
     try:
         expr = parse_expr(text)
     except ExprError:
         return
     with contextlib.suppress(ExprError):
-        expr.evaluate({"x": (1, 2, 3), "T": 0, "lamp": {1: True}})
+        expr.evaluate({"x": (1, 2, 3), "T": 0, "lamp": {1: True}, "h": {"a": {1: 2}}})
