@@ -215,6 +215,7 @@ class Shell:
     def run_script(self, lines: Iterable[str], *, keep_going: bool = False) -> int:
         """Run commands as a transcript. 0 ok; 1 a command failed; 12 the final trace violates an invariant."""
         self.say(f"# {self.bench.title}")
+        self.show_narration()
         for number, raw in enumerate(lines, start=1):
             line = raw.rstrip("\n")
             if not line.strip():

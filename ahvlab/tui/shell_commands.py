@@ -411,7 +411,7 @@ def cmd_mutate(shell: Shell, call: Call) -> None:
 def cmd_timing(shell: Shell, call: Call) -> None:
     known = shell.bench.timings()
     if not known:
-        raise ShellError("this spec has no timings: they belong to the AHV model (`load` it or a scenario)")
+        raise ShellError("this model has no timings to change")
     if not call.words:
         width = max(len(n) for n in known)
         for name, seconds in known.items():
@@ -434,21 +434,21 @@ def cmd_timing(shell: Shell, call: Call) -> None:
     shell.say(f"timing {name} = {seconds:g} s; the trace replays on the new model: {kept} of {before} steps kept")
 
 
-def scenario_names() -> list[tuple[str, str]]:
-    """``[(name, title)]`` of the bundled scenarios; empty while the scenarios are not in this build."""
+def scenario_names(*, titles: bool = False) -> list[tuple[str, str]]:
+    """``[(name, title)]`` of the bundled scenarios (titles only when asked: each costs a parse)."""
     try:
         from ahvlab import scenarios
     except ImportError:
         return []
-    lister = getattr(scenarios, "list_scenarios", None)
-    if lister is None:
-        return []
     out: list[tuple[str, str]] = []
-    for item in lister():
-        if isinstance(item, str):
-            out.append((item, ""))
-        else:
-            out.append((str(getattr(item, "name", item)), str(getattr(item, "title", ""))))
+    for name in scenarios.bundled_names():
+        title = ""
+        if titles:
+            try:
+                title = scenarios.find_scenario(name).title
+            except Exception as exc:  # one broken file must not hide the others
+                title = f"(cannot be loaded: {exc})"
+        out.append((name, title))
     return out
 
 
@@ -459,7 +459,7 @@ def scenario_names() -> list[tuple[str, str]]:
 )
 def cmd_load(shell: Shell, call: Call) -> None:
     if not call.words:
-        found = scenario_names()
+        found = scenario_names(titles=True)
         if not found:
             shell.say("no scenarios in this build; `load FILE.itf.json` or `load default`")
         width = max((len(n) for n, _ in found), default=0)

@@ -180,7 +180,7 @@ def test_walk_follows_the_narration_forward_from_the_cursor(shell: Recorded) -> 
 
 def test_mutate_and_timing_on_a_spec_without_them_explain_where_they_belong(shell: Recorded) -> None:
     assert shell.run("mutate no_fencing on").startswith("error: this spec has no mutations")
-    assert shell.run("timing ha_restart 60").startswith("error: this spec has no timings")
+    assert shell.run("timing ha_restart 60") == "error: this model has no timings to change\n"
 
 
 def test_quit_ends_the_shell(shell: Recorded) -> None:
