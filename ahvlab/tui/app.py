@@ -76,7 +76,8 @@ class AhvlabApp(App[int]):
         Binding("m", "knobs", "What-ifs"),
         Binding("s", "save", "Save"),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        # Priority, so that q quits from a dialog too (an Input still takes it as a letter).
+        Binding("q", "quit", "Quit", priority=True),
     ]
 
     frame: reactive[Frame | None] = reactive(None)

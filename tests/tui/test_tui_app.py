@@ -11,7 +11,7 @@ from tui_toy import Recorder
 
 from ahvlab.checker.itf import read_itf
 from ahvlab.tui.app import AhvlabApp, default_file_name
-from ahvlab.tui.messages import CheckFinished, ChoicePicked, GotoStep, Notice, StepShown, TraceChanged
+from ahvlab.tui.messages import CheckFinished, CheckProgress, ChoicePicked, GotoStep, Notice, StepShown, TraceChanged
 from ahvlab.tui.screens.check import CheckScreen
 from ahvlab.tui.screens.help import HelpScreen
 from ahvlab.tui.screens.knobs import KnobsScreen
@@ -276,3 +276,48 @@ async def test_a_timing_that_is_not_a_number_is_refused_in_the_dialog() -> None:
         await pilot.pause()
         assert isinstance(app.screen, KnobsScreen)
         assert str(app.screen.query_one("#knobs-error").render()) == "ha_timeout: a timing cannot be negative"
+
+
+async def test_escape_stops_a_running_check_with_partial_figures(recorder: Recorder) -> None:
+    app = AhvlabApp(tui_toy.odometer())
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await pilot.press("c")
+        # Wait for the first progress report (every 0.5 s), then stop.
+        while not recorder.of(CheckProgress) and not recorder.of(CheckFinished):
+            await pilot.pause(0.1)
+        assert app.checking
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = recorder.of(CheckFinished)[0].result
+        assert result is not None and result.violation is None
+        assert result.figures.stopped == "interrupted" and not result.complete
+        assert 0 < result.figures.distinct < 1_000_001
+        assert recorder.of(Notice)[-1].text.startswith(
+            "no violation found, but the search stopped early (you stopped it)"
+        )
+        assert isinstance(app.screen, CheckScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CheckScreen)
+
+
+async def test_q_during_a_check_stops_it_and_quits_with_status_zero(recorder: Recorder) -> None:
+    app = AhvlabApp(tui_toy.odometer())
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await pilot.press("c")
+        while not recorder.of(CheckProgress) and not recorder.of(CheckFinished):
+            await pilot.pause(0.1)
+        await pilot.press("q")
+        await app.workers.wait_for_complete()
+    assert app.return_code == 0
+    assert [w.is_finished for w in app.workers] == []
+
+
+async def test_q_typed_into_the_picker_filter_is_a_letter_not_quit(lamps_app: AhvlabApp) -> None:
+    async with lamps_app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", "q")
+        assert lamps_app.is_running
+        assert lamps_app.screen.query_one("#pick-filter", Input).value == "q"
+        await pilot.press("escape", "question_mark", "q")
+        await pilot.pause()
+    assert lamps_app.return_code == 0

@@ -234,3 +234,29 @@ def mini(*, scripted: bool = True) -> MiniBench:
         session.do("tick")
         session.load(session.trace, MINI_NARRATION)
     return MiniBench(session, "Partition what-if: no fencing", "tui_toy:MiniCluster")
+
+
+class Odometer(Spec):
+    """Counts to a million one by one: a check that runs long enough to be stopped by hand."""
+
+    class State(NamedTuple):
+        km: int
+
+    def init(self) -> Iterator[State]:
+        yield self.State(0)
+
+    @action
+    def drive(self, s: State) -> Iterator[tuple[dict[str, Any], State]]:
+        """one more kilometre"""
+        if s.km < 1_000_000:
+            yield {}, s._replace(km=s.km + 1)
+        else:
+            yield {}, s
+
+    @invariant("the odometer never runs backwards")
+    def forward(self, s: State) -> bool:
+        return s.km >= 0
+
+
+def odometer() -> Workbench:
+    return Workbench(Session(Odometer()), "Odometer: a long check", "tui_toy:Odometer")
