@@ -326,37 +326,40 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                     any_succ = False
                     for ai in range(n_actions):
                         n0 = generated[ai]
-                        for _params, t in fns[ai](s) or ():
-                            generated[ai] += 1
-                            if constraint is not None and not constraint(t):
+                        try:
+                            for _params, t in fns[ai](s) or ():
+                                generated[ai] += 1
+                                if constraint is not None and not constraint(t):
+                                    for inv_fn in inv_fns:
+                                        if not inv_fn(t):
+                                            sync()
+                                            search.fail_invariant_fn(inv_fn, pk, t, ai)
+                                    continue
+                                k = key(t) if key else t
+                                if graph is not None:
+                                    graph.append((pk, k, ai))
+                                if k in parent:
+                                    continue
+                                parent[k] = (pk, ai)
+                                distinct += 1
+                                found[ai] += 1
+                                if graph is not None:
+                                    opts.nodes[k] = t
+                                if not nxt:
+                                    f.depth = depth + 1
                                 for inv_fn in inv_fns:
                                     if not inv_fn(t):
                                         sync()
+                                        f.queue = len(level) - i - 1 + len(nxt)
                                         search.fail_invariant_fn(inv_fn, pk, t, ai)
-                                continue
-                            k = key(t) if key else t
-                            if graph is not None:
-                                graph.append((pk, k, ai))
-                            if k in parent:
-                                continue
-                            parent[k] = (pk, ai)
-                            distinct += 1
-                            found[ai] += 1
-                            if graph is not None:
-                                opts.nodes[k] = t
-                            if not nxt:
-                                f.depth = depth + 1
-                            for inv_fn in inv_fns:
-                                if not inv_fn(t):
-                                    sync()
-                                    f.queue = len(level) - i - 1 + len(nxt)
-                                    search.fail_invariant_fn(inv_fn, pk, t, ai)
-                            if examples:
-                                search.check_examples(k, t)
-                            append(t)
-                        if generated[ai] != n0:
-                            enabled[ai] += 1
-                            any_succ = True
+                                if examples:
+                                    search.check_examples(k, t)
+                                append(t)
+                        finally:
+                            # counted even when a violation stops the search inside this action
+                            if generated[ai] != n0:
+                                enabled[ai] += 1
+                                any_succ = True
                     if not any_succ and deadlock:
                         sync()
                         f.queue = len(level) - i - 1 + len(nxt)

@@ -46,6 +46,7 @@ def _add_bounds(p: argparse.ArgumentParser) -> None:
     p.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one testcase per property)")
     p.add_argument("--force", action="store_true", help="overwrite output files even if ahvlab did not write them")
     p.add_argument("--progress", type=_positive(float), default=5.0, metavar="S", help="progress interval (5 s)")
+    p.add_argument("--no-coverage", action="store_true", help="leave the per-action coverage table out")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,7 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-depth", type=_positive(int), metavar="N", help="explore at most N levels (init = 1)")
     _add_bounds(p)
     p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
-    p.add_argument("--no-coverage", action="store_true", help="leave the per-action coverage table out")
     p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
     p.add_argument(
         "--no-liveness", action="store_true", help="skip the temporal properties (eventually, leads-to): safety only"
