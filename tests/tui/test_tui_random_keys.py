@@ -34,10 +34,10 @@ async def press_all(app: AhvlabApp, keys: list[str]) -> None:
         assert frame is not None and frame.index == session.cursor
 
 
-@settings(max_examples=10, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     which=st.sampled_from(["lamps", "mini"]),
-    keys=st.lists(st.sampled_from(KEYS), min_size=5, max_size=30),
+    keys=st.lists(st.sampled_from(KEYS), min_size=5, max_size=25),
 )
 def test_random_keys_never_crash_the_app(which: str, keys: list[str]) -> None:
     workbench = tui_toy.workbench() if which == "lamps" else tui_toy.mini()
