@@ -252,7 +252,11 @@ def cmd_goto(shell: Shell, call: Call) -> None:
     report(shell, changes=False)
 
 
-@command("show", "the current state, or one field of it (`show hosts.2`)", args=(Arg("PATH", "path", optional=True),))
+@command(
+    "show",
+    "the current state, or one field of it (`show host.2.up`, `show vm.VM1`)",
+    args=(Arg("PATH", "path", optional=True),),
+)
 def cmd_show(shell: Shell, call: Call) -> None:
     s = shell.session
     if call.words:
