@@ -15,8 +15,9 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from ahvlab.checker.spec import Spec
+from ahvlab.scenarios.expr import ExprError, Function
 
-DISPLAY = ("leaders", "host", "vm", "leases")
+DISPLAY = ("leaders", "host", "vm", "leases", "reserve", "segment")
 """The names ``walk`` diffs: enough to see every change once."""
 
 
@@ -50,6 +51,10 @@ def is_ahv(spec: Spec) -> bool:
     return type(spec).__module__.startswith("ahvlab.model") and hasattr(spec, "cluster")
 
 
+def _guarantee(spec: Spec) -> bool:
+    return getattr(getattr(spec, "config", None), "ha_mode", None) == "guarantee"
+
+
 def names(spec: Spec, state: Any) -> dict[str, Any]:
     """Friendly names over an AHV state (see docs/scenarios.md, "Names in the AHV model")."""
     model = importlib.import_module("ahvlab.model")
@@ -68,7 +73,8 @@ def names(spec: Spec, state: Any) -> dict[str, Any]:
         vms[v["name"]] = _record("VM", {**v, "sessions": sess, "dies_at": dies_at}, ("name", "slot"))
     blocked = {t: frozenset(b) for t, b in zip(hosts, raw.get("blocks", ()), strict=False)}
     leaders = frozenset(d.get("leaders", ()))
-    return {
+    extra = _capacity_names(spec, state, tuple(d["vm_names"])) if _guarantee(spec) else {}
+    return extra | {
         "hosts": hosts,
         "vms": tuple(d["vm_names"]),
         "host": host,
@@ -85,6 +91,43 @@ def names(spec: Spec, state: Any) -> dict[str, Any]:
         "leaders": leaders,
         "leases": raw.get("leases", frozenset()),
         "failed_back": raw.get("failed_back", False),
+    }
+
+
+def _capacity_names(spec: Any, state: Any, vm_names: tuple[str, ...]) -> dict[str, Any]:
+    """Guarantee mode: the segment plan of the running VMs, and admission as a question (hosts from 1)."""
+    capacity = importlib.import_module("ahvlab.model.capacity")
+    sizes = tuple(vm.memory for vm in spec.config.vms)
+    caps = tuple(spec.config.host_memory)
+    placement = tuple(state.placement)
+
+    def running(skip: int = -1) -> tuple[Any, ...]:
+        return tuple(capacity.Vm(vm_names[i], sizes[i], h) for i, h in enumerate(placement) if h >= 0 and i != skip)
+
+    plan = capacity.plan(caps, running())
+    hosts = range(1, len(caps) + 1)
+    figs = {f.host + 1: f for f in capacity.figures(plan)} if plan.ok else {}
+    segment = {}
+    for k, v in enumerate(plan.vms):
+        seg = plan.segment_of(k) if plan.ok else None
+        segment[v.name] = None if seg is None else seg + 1
+
+    def admission(vm: str, host: int) -> Any:
+        if vm not in vm_names:
+            raise ExprError(f"no VM {vm!r}; the VMs are: {', '.join(vm_names)}")
+        if isinstance(host, bool) or not isinstance(host, int) or host not in hosts:
+            raise ExprError(f"no host {host!r}; the hosts are 1..{len(caps)}")
+        i = vm_names.index(vm)
+        return capacity.admit(caps, running(skip=i), capacity.Vm(vm, sizes[i], host - 1))
+
+    return {
+        "protected": plan.ok,
+        "reserve": {h: figs[h].reserve if figs else None for h in hosts},
+        "free_for_vms": {h: figs[h].free_for_vms if figs else None for h in hosts},
+        "parcels": {h: sum(sizes[i] for i, p in enumerate(placement) if p == h - 1) for h in hosts},
+        "segment": segment,
+        "admits": Function(lambda vm, host: admission(vm, host).admitted, "admits(vm, host)"),
+        "why_refused": Function(lambda vm, host: admission(vm, host).reason, "why_refused(vm, host)"),
     }
 
 

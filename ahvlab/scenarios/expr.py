@@ -9,7 +9,7 @@ walking the tree; nothing is handed to Python's ``eval``. What it offers::
     arithmetic   +  -  *  /  //  %  and unary -
     comparison   ==  !=  <  <=  >  >=  in  not in   (chains like 1 < x <= 3)
     logic        and  or  not
-    functions    all any len sum min max count sorted set range abs
+    functions    all any len sum min max count sorted set range abs, and functions the spec offers
     generators   all(blocked[h] for h in hosts if h != 2)   (inside a function call)
 
 See docs/scenarios.md for the full reference.
@@ -301,8 +301,8 @@ class _Parser:
         return tuple(out)
 
     def call(self, name: _Tok) -> Node:
-        if name.text not in FUNCTIONS:
-            raise ExprError(f"unknown function {name.text!r}{_suggest(name.text, FUNCTIONS)}", name.col)
+        # Names other than the built-in functions may be functions a spec offers (see Function);
+        # whether one exists is known only with the state's names, at evaluation or load time.
         if self.take(")", "op"):
             return Node("call", name.col, name.text, ())
         first = self.expr()
@@ -567,11 +567,17 @@ class _Eval:
         return out
 
     def call(self, node: Node, local: dict[str, Any]) -> Any:
-        fn = FUNCTIONS[node.value]
         if len(node.kids) == 1 and node.kids[0].kind == "gen":
             args: list[Any] = [self.generate(node.kids[0], local)]
         else:
             args = [self.run(kid, local) for kid in node.kids]
+        if node.value not in FUNCTIONS:
+            offered = self.env.get(node.value)
+            if not isinstance(offered, Function):
+                known = [*FUNCTIONS, *(k for k, v in self.env.items() if isinstance(v, Function))]
+                raise ExprError(f"unknown function {node.value!r}{_suggest(node.value, known)}", node.col)
+            return offered.call(node.value, args, node.col)
+        fn = FUNCTIONS[node.value]
         if node.value in ("all", "any", "count") and len(args) == 1 and isinstance(args[0], list | tuple):
             for v in args[0]:
                 _truth(v, f"{node.value}()")
@@ -586,6 +592,23 @@ class _Eval:
             raise
         except (TypeError, ValueError, OverflowError) as exc:
             raise ExprError(f"{node.value}() cannot take these arguments: {exc}", node.col) from None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function a spec offers to expressions (e.g. ``admits("VM01", 1)``), with its signature for errors."""
+
+    fn: Callable[..., Any]
+    signature: str
+    """What to show when it is called wrongly, e.g. ``admits(vm, host)``."""
+
+    def call(self, name: str, args: list[Any], col: int) -> Any:
+        try:
+            return self.fn(*args)
+        except ExprError as exc:
+            raise ExprError(exc.message, exc.column or col) from None
+        except (TypeError, ValueError, KeyError, IndexError) as exc:
+            raise ExprError(f"{name}() is {self.signature}: {exc}", col) from None
 
 
 @dataclass(frozen=True)
@@ -612,7 +635,9 @@ class Expr:
         out: set[str] = set()
 
         def walk(node: Node, bound: frozenset[str]) -> None:
-            if node.kind == "name" and node.value not in bound:
+            if (node.kind == "name" and node.value not in bound) or (
+                node.kind == "call" and node.value not in FUNCTIONS
+            ):
                 out.add(node.value)
             elif node.kind == "gen":
                 body, source, cond = node.kids

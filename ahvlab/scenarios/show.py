@@ -107,4 +107,5 @@ def expected_verdict(scenario: Scenario) -> str:
     """One line for ``scenario list``: the verdicts the checks expect."""
     if not scenario.checks:
         return f"{len(scenario.checkpoints)} checkpoints"
-    return "; ".join(c.verdict for c in scenario.checks)
+    # Short enough for a table: what each check expects, and the what-if it runs under.
+    return "; ".join(c.expect + (f" under {', '.join(c.mutations)}" if c.mutations else "") for c in scenario.checks)

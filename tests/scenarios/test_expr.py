@@ -62,7 +62,6 @@ def test_expressions_compute_over_state_fields(text, value):
         ("T = 60", "unexpected character '=' (write == for equality)", 3),
         ("T == ", "the expression ends too early", 6),
         ("(T == 60", "expected ')', found the end of the expression", 9),
-        ("foo(1)", "unknown function 'foo'", 1),
         ("sum(x for x)", "expected 'in' after the loop variable, found ')'", 12),
         ("'open", "a string is not closed", 1),
         ("", "the expression is empty", 1),
@@ -90,6 +89,8 @@ def test_a_bad_expression_gets_one_error_with_its_column(text, message, column):
         ("T", "a checkpoint must be true or false, but this gives a number (60)"),
         ("T < hosts", "cannot compare a number with a tuple"),
         ("range(10 ** 9)", "unexpected '*'"),
+        ("foo(1)", "unknown function 'foo'"),
+        ("lenn(hosts)", "unknown function 'lenn'; did you mean 'len'?"),
     ],
 )
 def test_evaluation_errors_say_what_was_wrong(text, message):
