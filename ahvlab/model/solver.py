@@ -111,7 +111,8 @@ def place(
         # non-decreasing bin order. Sound together with the rule above: see docs/capacity.md.
         for j in range(n - 1):
             if items[j] == items[j + 1] and (forbidden is None or forbidden[j] == forbidden[j + 1]):
-                s.add(_bin_index(x[j]) <= _bin_index(x[j + 1]))
+                # as clauses: item j+1 in bin i implies item j in a bin <= i
+                s.add(*[z3.Implies(x[j + 1][i], z3.Or(x[j][: i + 1])) for i in range(m)])
         got = s.check()
         if got == z3.unsat:
             return NoPlacement()
@@ -155,10 +156,6 @@ def segments_exist(
             return _unknown(s)
         model = s.model()
         return Placed(tuple(int(model.eval(x, model_completion=True).as_long()) for x in seg))
-
-
-def _bin_index(row: list[z3.BoolRef]) -> z3.ArithRef:
-    return z3.Sum([z3.If(v, i, 0) for i, v in enumerate(row)] or [z3.IntVal(0)])
 
 
 def _break_bin_symmetry(s: z3.Solver, x: list[list[z3.BoolRef]], bins: tuple[int, ...]) -> None:
