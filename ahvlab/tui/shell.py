@@ -215,6 +215,8 @@ class Shell:
     def run_script(self, lines: Iterable[str], *, keep_going: bool = False) -> int:
         """Run commands as a transcript. 0 ok; 1 a command failed; 12 the final trace violates an invariant."""
         self.say(f"# {self.bench.title}")
+        for message in self.bench.messages:
+            self.say(f"# {message}")
         self.show_narration()
         for number, raw in enumerate(lines, start=1):
             line = raw.rstrip("\n")

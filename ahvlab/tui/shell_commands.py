@@ -472,7 +472,8 @@ def cmd_load(shell: Shell, call: Call) -> None:
         return
     target = call.words[0]
     shell.bench = open_workbench(None if target == "default" else target)
-    shell.say(f"loaded {shell.bench.title}: {len(shell.session)} steps")
+    n = len(shell.session)
+    shell.say(f"loaded {shell.bench.title}: {n} step{'s' if n != 1 else ''}")
     for message in shell.bench.messages:
         shell.say(message)
     report(shell, changes=False)

@@ -140,3 +140,24 @@ def test_walk_says_where_the_trace_left_the_script_and_takes_it_again_from_there
     out = sh.run("walk").splitlines()
     assert out[0] == "step 1/1  T+0  crash_host(host=2)"
     assert out[-1].startswith("  >> T0: host 2 goes down.")
+
+
+def test_load_lists_the_bundled_scenarios_and_opens_one_by_name() -> None:
+    sh = ahv_shell()
+    listed = sh.run("load").splitlines()
+    assert [line.split()[0] for line in listed] == bundled_names()
+    assert "  host-lost" in [line[: len("  host-lost")] for line in listed]
+    out = sh.run("load host-lost").splitlines()
+    assert out[:2] == [
+        "loaded Host lost: detection, fencing and restart (T0/T20/T60/T120): 10 steps",
+        "step 0/9  T+0  init",
+    ]
+    assert out[2] == "  >> Three hosts. The Acropolis leader runs on host 1. VM1 and VM2 run on host 2."
+    assert sh.run("load default").splitlines()[0] == "loaded AHV cluster: default model: 1 step"
+
+
+def test_loading_an_unknown_scenario_is_one_error_line_with_a_suggestion() -> None:
+    sh = ahv_shell()
+    out = sh.run("load host-lots")
+    assert out.startswith("error: no scenario named 'host-lots'; did you mean 'host-lost'?")
+    assert out.count("\n") == 1
