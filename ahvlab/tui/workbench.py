@@ -54,9 +54,10 @@ class Workbench:
         known = self.mutations()
         if name not in known:
             raise UsageError(f"unknown mutation {name!r}", expected=f"one of: {', '.join(known) or 'none'}")
-        current = set(self.config.mutations)
+        config: Any = self.config
+        current = set(config.mutations)
         current = current | {name} if on else current - {name}
-        return self._reconfigure(dataclasses.replace(self.config, mutations=frozenset(current)))
+        return self._reconfigure(dataclasses.replace(config, mutations=frozenset(current)))
 
     def timings(self) -> dict[str, float]:
         """The model's timings in seconds (``{name: seconds}``); empty for other specs."""
