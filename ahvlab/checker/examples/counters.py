@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ahvlab.checker.examples._params import whole
 from ahvlab.checker.spec import Spec, Successors, action, invariant
 
 
@@ -22,9 +23,7 @@ class Counters(Spec):
         z: int
 
     def __init__(self, n: int = 100) -> None:
-        if n < 0:
-            raise ValueError(f"N must be at least 0, got {n}")
-        self.n = n
+        self.n = whole("n", n, 0)
 
     def parameters(self) -> dict[str, Any]:
         return {"n": self.n}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ahvlab.checker.examples._params import whole
 from ahvlab.checker.spec import Spec, Successors, action, invariant
 
 
@@ -21,9 +22,9 @@ class DieHard(Spec):
         small: int
 
     def __init__(self, big: int = 5, small: int = 3, goal: int = 4) -> None:
-        self.big_cap = big
-        self.small_cap = small
-        self.goal = goal
+        self.big_cap = whole("big", big, 1)
+        self.small_cap = whole("small", small, 1)
+        self.goal = whole("goal", goal, 0)
 
     def parameters(self) -> dict[str, Any]:
         return {"big": self.big_cap, "small": self.small_cap, "goal": self.goal}

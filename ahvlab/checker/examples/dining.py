@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, NamedTuple
 
+from ahvlab.checker.examples._params import whole
 from ahvlab.checker.spec import Property, Spec, Successors, action, invariant
 
 
@@ -44,9 +45,7 @@ class DiningPhilosophers(Spec):
         pc: tuple[str, ...]
 
     def __init__(self, np: int = 5) -> None:
-        if np < 2:
-            raise ValueError(f"NP must be at least 2, got {np}")
-        self.np = np
+        self.np = whole("np", np, 2)
         self.procs = range(1, np + 1)
 
     def parameters(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ahvlab.checker.examples._params import whole
 from ahvlab.checker.spec import Spec, Successors, action, invariant
 
 RM_STATES = ("working", "prepared", "committed", "aborted")
@@ -28,7 +29,7 @@ class TCommit(Spec):
         rmState: tuple[str, ...]
 
     def __init__(self, rm: int = 3) -> None:
-        self.rm = rm
+        self.rm = whole("rm", rm, 1)
         self.RM = rm_names(rm)
 
     def parameters(self) -> dict[str, Any]:

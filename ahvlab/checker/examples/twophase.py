@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ahvlab.checker.examples._params import whole
 from ahvlab.checker.examples.tcommit import RM_STATES, rm_names
 from ahvlab.checker.spec import Spec, Successors, action, invariant
 
@@ -37,7 +38,7 @@ class TwoPhase(Spec):
         msgs: frozenset[Msg]
 
     def __init__(self, rm: int = 3) -> None:
-        self.rm = rm
+        self.rm = whole("rm", rm, 1)
         self.RM = rm_names(rm)
         self.all_rms = frozenset(self.RM)
         self.prepared_msg = {r: Msg("Prepared", r) for r in self.RM}
