@@ -218,7 +218,7 @@ def run_walk(args: argparse.Namespace) -> int:
         before = steps[i - 1].state if i else None
         lines = change_lines(spec, before, st.state)
         if i and not lines:
-            lines = ["(nothing changed)"]
+            lines = [f"(time passes: now {t})" if st.action == "tick" and t else "(nothing changed)"]
         for line in lines:
             con.print(f"    {line}", markup=False)
         for text, holds in by_step.get(i, []):

@@ -20,9 +20,20 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_WIDTH else text[: MAX_WIDTH - 3] + "..."
 
 
+def _whole(old: Any, new: Any) -> bool:
+    """A short table or tuple that changed in many places reads better whole: ``health = {1: False, ...}``."""
+    if isinstance(new, Mapping):
+        changed = sum(1 for k in {*old, *new} if old.get(k) != new.get(k))
+    elif isinstance(new, tuple) and not hasattr(new, "_fields") and len(old) == len(new):
+        changed = sum(1 for a, b in zip(old, new, strict=True) if a != b)
+    else:
+        return False
+    return changed > 2 and len(show_value(new)) <= 80
+
+
 def _fine(name: str, old: Any, new: Any, depth: int, out: list[tuple[str, Any, Any]]) -> None:
     """Split a changed value into the parts that changed, so a projector shows ``vm[2].host``, not the whole VM."""
-    if depth > 0 and old is not None and type(old) is type(new):
+    if depth > 0 and old is not None and type(old) is type(new) and not _whole(old, new):
         if isinstance(new, tuple) and hasattr(new, "_fields"):
             for f in new._fields:
                 a, b = getattr(old, f), getattr(new, f)
@@ -47,7 +58,14 @@ def change_lines(spec: Spec, before: Any | None, after: Any) -> list[str]:
     """``name = new (was old)`` for each changed part; sets show what was added and removed."""
     new_vars = display_vars(spec, after)
     if before is None:
-        return [_short(f"{k} = {show_value(v)}") for k, v in new_vars.items()]
+        # The whole state, one line per host or VM when a variable is a table of them.
+        lines = []
+        for k, v in new_vars.items():
+            if isinstance(v, Mapping) and v:
+                lines.extend(_short(f"{k}[{show_value(key)}] = {show_value(x)}") for key, x in v.items())
+            else:
+                lines.append(_short(f"{k} = {show_value(v)}"))
+        return lines
     old_vars = display_vars(spec, before)
     parts: list[tuple[str, Any, Any]] = []
     for k, v in new_vars.items():
