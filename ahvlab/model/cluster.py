@@ -177,7 +177,8 @@ class Cluster:
         leader_for = tuple(next((ldr for ldr in order if reach(s, h, ldr)), -1) for h in hosts)
         acting = next((ldr for ldr in order if quorum[ldr]), order[0] if order else -1)
         conn = tuple(acting >= 0 and s.host_up[h] and s.libvirtd_up[h] and reach(s, acting, h) for h in hosts)
-        ack_from = tuple(t for t in hosts if serving[t] and (acting < 0 or reach(s, acting, t)))
+        # Block orders come from the leader: with none, no order is in flight.
+        ack_from = tuple(t for t in hosts if serving[t] and acting >= 0 and reach(s, acting, t))
         return Topo(tuple(acc), io_ok, serving, quorum, eligible, kept, leader_for, acting, conn, ack_from)
 
     @staticmethod
@@ -266,8 +267,10 @@ class Cluster:
                     nw = Watch(LOST, self.timings.detect_after)
                 elif ok and w.phase in (LOST, TIMEOUT):
                     nw = WATCH_OK
-            if w.phase == FENCING and not any(h not in s.blocks[t] for t in tp.ack_from):
-                nw = Watch(FENCED, w.timer)
+            if w.phase == FENCING and acting >= 0 and not any(h not in s.blocks[t] for t in tp.ack_from):
+                # The 60 s to the restart count from the last ack: the isolated VMs' first failed I/O is at
+                # the latest then, so they are dead (45 s) before the restart even when acks come late.
+                nw = Watch(FENCED, self.timings.restart_wait)
             if nw is not w:
                 if new_watch is None:
                     new_watch = list(watch)

@@ -62,15 +62,21 @@ class HA:
         return (s.failures[0], s.failures[1] + 1)
 
     def _rejoin(self, s: AHVState, h: int) -> AHVState:
-        """A host HA dealt with comes back: stale VM copies are destroyed, the block on it lifted."""
-        if s.watch[h].phase != RESTARTED:
-            return s
-        copies = list(s.copies)
-        for vm, cs in enumerate(copies):
-            if any(c.host == h for c in cs) and s.placement[vm] != h:
-                copies[vm] = tuple(c for c in cs if c.host != h)
-        blocks = tuple(b - {h} for b in s.blocks)
-        return s._replace(copies=tuple(copies), blocks=blocks, watch=_set(s.watch, h, WATCH_OK))
+        """A host comes back. Its Stargate loads the block orders in force (the order reaches it now).
+
+        If HA already restarted its VMs elsewhere, the stale copies are destroyed and the block on it lifted.
+        """
+        if s.watch[h].phase == RESTARTED:
+            copies = list(s.copies)
+            for vm, cs in enumerate(copies):
+                if any(c.host == h for c in cs) and s.placement[vm] != h:
+                    copies[vm] = tuple(c for c in cs if c.host != h)
+            blocks = tuple(b - {h} for b in s.blocks)
+            s = s._replace(copies=tuple(copies), blocks=blocks, watch=_set(s.watch, h, WATCH_OK))
+        fenced = self.cl.fenced_hosts(s) - {h}
+        if not fenced <= s.blocks[h]:
+            s = s._replace(blocks=_set(s.blocks, h, s.blocks[h] | fenced))
+        return s
 
     def _pending_restart(self, s: AHVState, h: int) -> bool:
         w = s.watch[h]
@@ -208,7 +214,7 @@ class HA:
             elif "restart_before_ack" in cl.mut:
                 nw = Watch(FENCING, 0)
             else:
-                nw = Watch(FENCING, self.t.restart_wait)
+                nw = Watch(FENCING, -1)
             yield {"host": h + 1}, cl.settle(s._replace(watch=_set(s.watch, h, nw)))
 
     def ack_block(self, s: AHVState) -> Succ:

@@ -2,8 +2,8 @@
 
 Best effort (the default HA mode): any healthy host with enough free memory, the
 starts spread over the hosts with the most free memory first. Guarantee mode is
-answered by ``ahvlab.model.capacity`` (issue 5): this module hands it a plain
-:class:`PlacementRequest` and expects ``{vm: host or None}`` back.
+answered by ``ahvlab.model.capacity.guarantee_targets`` (issue 5): it gets a plain
+:class:`PlacementRequest` and returns ``{vm: host or None}``.
 """
 
 from __future__ import annotations
@@ -70,16 +70,16 @@ def best_effort(req: PlacementRequest) -> dict[int, int | None]:
 def _guarantee(req: PlacementRequest) -> dict[int, int | None]:
     # Imported by name: capacity.py is written by the capacity issue and may not exist yet.
     capacity = importlib.import_module("ahvlab.model.capacity")
-    return dict(capacity.restart_targets(req))
+    return dict(capacity.guarantee_targets(req))
 
 
 def guarantee_available() -> bool:
-    """Is the guarantee-mode planner (``ahvlab.model.capacity.restart_targets``) installed."""
+    """Is the guarantee-mode planner (``ahvlab.model.capacity.guarantee_targets``) installed."""
     try:
         capacity = importlib.import_module("ahvlab.model.capacity")
     except ImportError:
         return False
-    return callable(getattr(capacity, "restart_targets", None))
+    return callable(getattr(capacity, "guarantee_targets", None))
 
 
 def restart_targets(cl: Cluster, s: AHVState, vms: Sequence[int], lost_host: int, leader: int) -> dict[int, int | None]:

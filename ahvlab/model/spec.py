@@ -60,7 +60,7 @@ class AHVSpec(Spec):
         self.config = config if config is not None else default_config()
         if self.config.ha_mode == "guarantee" and not guarantee_available():
             raise SpecLoadError(
-                "guarantee mode needs the capacity planner (ahvlab.model.capacity.restart_targets)",
+                "guarantee mode needs the capacity planner (ahvlab.model.capacity.guarantee_targets)",
                 key="ha_mode",
                 expected="'best_effort' until capacity is installed",
             )
