@@ -1,0 +1,70 @@
+"""The AHV model's seam: guarantee_targets (start and HA restart) and the guarantee_protects invariant."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ahvlab.model.capacity import MUTATION, guarantee_protects, guarantee_targets
+from ahvlab.model.placement import PlacementRequest
+
+MEM = (100, 100, 100)
+# The worked example after step 3 (VM01 on host 1, VM02 and VM03 on host 3) and VM04 (30) off.
+SIZES = (70, 40, 40, 30)
+PLACED = (0, 2, 2, -1)
+
+
+def request(to_place: tuple[int, ...], lost: int = -1, healthy: tuple[int, ...] = (0, 1, 2), **kw: object) -> object:
+    req = PlacementRequest(MEM, SIZES, PLACED, healthy, to_place, lost)
+    return req._replace(**kw) if kw else req
+
+
+def test_a_start_goes_to_the_first_host_admission_accepts() -> None:
+    # Host 2 has the most free memory, but VM04 there leaves host 3's 80 nowhere to go.
+    assert guarantee_targets(request((3,))) == {3: 0}
+
+
+def test_a_start_no_host_admits_is_refused() -> None:
+    got = guarantee_targets(request((3,), placement=(0, 2, 1, -1), vm_memory=(70, 40, 40, 30)))
+    assert got == {3: None}
+
+
+def test_an_ha_restart_sends_each_lost_vm_to_its_segment() -> None:
+    assert guarantee_targets(request((1, 2), lost=2, healthy=(0, 1))) == {1: 1, 2: 1}
+
+
+def test_a_restart_whose_segment_host_cannot_take_it_falls_back_to_best_effort() -> None:
+    # Host 2 (the segment host) is not healthy: VM01 goes wherever it still fits, or nowhere.
+    got = guarantee_targets(request((0,), lost=0, healthy=(2,), placement=(0, 2, -1, -1)))
+    assert got == {0: None}
+    got = guarantee_targets(request((1,), lost=2, healthy=(0,), placement=(-1, 2, -1, -1)))
+    assert got == {1: 0}
+
+
+def test_the_invariant_holds_for_the_worked_example_and_fails_once_host_2_runs_vm04() -> None:
+    assert guarantee_protects(MEM, SIZES, PLACED, frozenset())
+    assert not guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset())
+    assert guarantee_protects(MEM, SIZES, (0, 2, 2, 0), frozenset())
+
+
+def test_with_one_host_down_only_its_vms_must_fit_and_beyond_one_nothing_is_promised() -> None:
+    assert not guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset({2}))
+    assert guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset({0}))
+    assert guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset({0, 2}))
+
+
+class MutatedRequest(NamedTuple):
+    """A request that also carries the config's mutations (read with getattr by guarantee_targets)."""
+
+    host_memory: tuple[int, ...]
+    vm_memory: tuple[int, ...]
+    placement: tuple[int, ...]
+    healthy: tuple[int, ...]
+    to_place: tuple[int, ...]
+    lost_host: int
+    mutations: frozenset[str]
+
+
+def test_the_mutation_lets_vm04_start_where_the_guarantee_breaks() -> None:
+    got = guarantee_targets(MutatedRequest(MEM, SIZES, PLACED, (0, 1, 2), (3,), -1, frozenset({MUTATION})))
+    assert got == {3: 1}
+    assert not guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset())
