@@ -142,11 +142,13 @@ class ShellCompleter(Completer):
             return []
         s = self.shell.session
         same = [c for c in s.enabled() if c.action == positional[0]]
+        keys = [k for c in same for k in c.params]
         given: dict[str, str] = {}
         for w in positional[1:]:
             key, eq, raw = w.partition("=")
-            if eq:
-                given[key] = raw
+            if not eq:  # a bare value fills the next parameter, as `do` reads it
+                key, raw = next((k for k in keys if k not in given), ""), w
+            given[key] = raw
         fits = [c for c in same if all(k in c.params and same_value(c.params[k], v) for k, v in given.items())]
         options: list[Option] = []
         for c in fits:

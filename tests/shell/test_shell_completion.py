@@ -52,6 +52,7 @@ def test_vm_and_host_completions_narrow_as_parameters_are_given(shell: Recorded)
     assert texts(shell, "do restart_vm ") == ["vm=vm1", "host=3", "vm=vm2"]
     assert texts(shell, "do restart_vm vm=vm2 ") == ["host=3"]
     assert texts(shell, "do restart_vm vm=vm3 ") == []
+    assert texts(shell, "do restart_vm vm1 ") == ["host=3"]
 
 
 def test_show_completes_variables_then_fields_one_level_at_a_time(shell: Recorded) -> None:
