@@ -6,8 +6,11 @@ import json
 
 import pytest
 
+from ahvlab.checker import Session
 from ahvlab.tui.shell_registry import COMMANDS
-from tests.shell.conftest import Recorded
+from ahvlab.tui.workbench import Workbench
+from tests.shell.conftest import TOY_TARGET, Recorded
+from tests.shell.toyspec import Toy
 
 
 def test_help_lists_every_registered_command_with_its_usage(shell: Recorded) -> None:
@@ -232,3 +235,30 @@ def test_a_bad_line_gives_one_error_line_and_the_shell_goes_on(shell: Recorded, 
     assert shell.run(line) == error + "\n"
     assert not shell.done
     assert shell.run("do crash_host 1").startswith("step 1/1")
+
+
+class TimedBench(Workbench):
+    """A workbench whose spec has one timing, the way the AHV model's workbench offers its own."""
+
+    def timings(self) -> dict[str, float]:
+        return {"restart_at": float(self.spec.restart_at)}  # type: ignore[attr-defined]
+
+    def set_timing(self, name: str, seconds: float) -> int:
+        spec = self.spec
+        return self.session.rebase(Toy(spec.hosts, spec.fencing, int(seconds)))  # type: ignore[attr-defined]
+
+
+def test_timing_lists_changes_and_replays_the_trace_on_the_new_timing() -> None:
+    sh = Recorded(TimedBench(Session(Toy()), "timed toy", TOY_TARGET))
+    assert sh.run("timing") == "  restart_at  120 s\n"
+    for line in ("do crash_host 1", "do elect 2", "do restart_vm vm1 3"):
+        sh.run(line)
+    assert sh.run("timing restart_at 90") == (
+        "timing restart_at = 90 s; the trace replays on the new model: 4 of 4 steps kept\n"
+    )
+    assert sh.session.time(3) == 90
+    assert sh.run("timing restart") == "error: no timing 'restart'; did you mean restart_at?\n"
+    assert sh.run("timing restart_at soon") == "error: timing restart_at: SECONDS must be a number, not 'soon'\n"
+    assert sh.run("timing restart_at") == (
+        "error: timing restart_at is 90 s; to change it: timing restart_at SECONDS\n"
+    )

@@ -21,9 +21,10 @@ class State(NamedTuple):
 
 
 class Toy(Spec):
-    def __init__(self, hosts: int = 3, fencing: bool = True) -> None:
+    def __init__(self, hosts: int = 3, fencing: bool = True, restart_at: int = 120) -> None:
         self.hosts = hosts
         self.fencing = fencing
+        self.restart_at = restart_at
 
     def init(self) -> Any:
         yield State(0, 1, (True,) * self.hosts, (VM("vm1", 1, 1), VM("vm2", 2, 1)))
@@ -57,7 +58,7 @@ class Toy(Spec):
                 if s.up[h - 1]:
                     moved = vm._replace(host=h, copies=vm.copies if self.fencing else vm.copies + 1)
                     vms = tuple(moved if j == i else v for j, v in enumerate(s.vms))
-                    yield {"vm": vm.name, "host": h}, s._replace(vms=vms, t=max(s.t, 120))
+                    yield {"vm": vm.name, "host": h}, s._replace(vms=vms, t=max(s.t, self.restart_at))
 
     def explain_disabled(self, s: State, name: str) -> str | None:
         if name == "restart_vm":
@@ -78,4 +79,4 @@ class Toy(Spec):
         return float(state.t)
 
     def parameters(self) -> dict[str, Any]:
-        return {"hosts": self.hosts, "fencing": self.fencing}
+        return {"hosts": self.hosts, "fencing": self.fencing, "restart_at": self.restart_at}
