@@ -84,6 +84,22 @@ def leader_of(bench: Workbench) -> str | None:
     return "none" if value is None else show_value(value)
 
 
+_PAINT = (
+    ("error:", "\x1b[31m"),  # red
+    ("  !! ", "\x1b[1;31m"),  # bold red: a violated invariant
+    ("  >> ", "\x1b[36m"),  # cyan: the narration
+    ("step ", "\x1b[1m"),  # bold: where the cursor is
+)
+
+
+def _paint(line: str) -> str:
+    """Colour a line on a terminal by what it is; scripts and pipes stay plain."""
+    for start, code in _PAINT:
+        if line.startswith(start):
+            return f"{code}{line}\x1b[0m"
+    return line
+
+
 class Shell:
     """One shell over one workbench (``load`` replaces it). ``script`` mode keeps the transcript deterministic."""
 
@@ -93,6 +109,8 @@ class Shell:
         self.script = script
         self.done = False
         self.failures: list[str] = []
+        isatty = getattr(self.out, "isatty", None)
+        self.color = not script and bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
     @property
     def session(self) -> Session:
@@ -101,7 +119,7 @@ class Shell:
     # -- output ----------------------------------------------------------------
 
     def say(self, text: str = "") -> None:
-        print(text, file=self.out)
+        print(_paint(text) if self.color else text, file=self.out)
 
     def fail(self, message: str) -> bool:
         self.failures.append(message)

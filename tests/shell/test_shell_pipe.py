@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from ahvlab.tui.shell import history_path
-from tests.shell.conftest import Recorded
+from ahvlab.tui.shell import Shell, history_path
+from tests.shell.conftest import Recorded, toy_bench
 
 
 def drive(shell: Recorded, keys: str) -> int:
@@ -84,3 +85,23 @@ def test_the_toolbar_shows_time_step_leader_and_violations(make_shell) -> None:
     assert ("leader", "leader none") in sh.status()
     text = "".join(t for _style, t in sh.toolbar())
     assert "step 1/3" in text and "leader none" in text
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_errors_and_violations_are_coloured_and_no_color_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    sh = Shell(toy_bench(fencing=False), _Tty())
+    for line in ("frobnicate", "do crash_host 1", "do elect 2", "do restart_vm vm1 3"):
+        sh.execute(line)
+    text = sh.out.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[31merror: unknown command 'frobnicate'; type `help` for the commands\x1b[0m\n" in text
+    assert "\x1b[1;31m  !! invariant no_phantom_vm violated: no VM runs twice\x1b[0m\n" in text
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not Shell(toy_bench(), _Tty()).color
+    assert not Shell(toy_bench(), _Tty(), script=True).color
