@@ -1,8 +1,9 @@
 """The teaching shell: a prompt-toolkit REPL, and a script runner, over a :class:`Workbench`.
 
 The shell keeps no model logic: every command goes through the workbench and
-its checker session, exactly like the Textual app. Output is plain text written
-to ``out`` so a script's transcript reads the same as an interactive session.
+its checker session, exactly like the Textual app. Output is text written to
+``out`` (coloured only on a terminal), so a script's transcript reads the same
+as an interactive session.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ class Shell:
         print(_paint(text) if self.color else text, file=self.out)
 
     def fail(self, message: str) -> bool:
+        message = " ".join(line.strip() for line in message.splitlines())  # an error is always one line
         self.failures.append(message)
         self.say(f"error: {message}")
         return False
