@@ -493,20 +493,20 @@ def admit(
         "method": method,
         "timeout_ms": timeout_ms,
     }
-    before = plan(capacities, running, **opts)
     parcel = sum(v.size for v in running if v.host == vm.host)
     if parcel + vm.size > capacities[vm.host]:
         reason = (
             f"host {vm.host + 1} cannot hold the parcel: {parcel} used + {vm.size} > capacity {capacities[vm.host]}"
         )
-        return Admission(vm, False, reason, before)
+        return Admission(vm, False, reason, plan(capacities, running, **opts))
     after = plan(capacities, (*running, vm), **opts)
     if after.ok:
         seg = after.segment_of(len(running))
         where = f"segment on host {seg + 1} at start" if seg is not None else f"restart plans for {failures} failures"
         return Admission(vm, True, f"{where}; every VM protected ({after.how})", after)
     prefix = "refused" if after.status == "none" else "refused (undecided)"
-    return Admission(vm, False, f"{prefix}: {after.reason}", before)
+    # The plan in force stays the one without the VM (computed only now: a refusal is the rarer case).
+    return Admission(vm, False, f"{prefix}: {after.reason}", plan(capacities, running, **opts))
 
 
 def start_in_order(
