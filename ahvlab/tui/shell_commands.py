@@ -162,9 +162,15 @@ def resolve_choice(session: Session, name: str, pairs: list[tuple[str | None, st
         close = difflib.get_close_matches(name, names, n=1)
         hint = f"did you mean {close[0]}?" if close else f"actions: {', '.join(names)}"
         raise ShellError(f"no action {name!r}; {hint}")
-    same = [c for c in session.enabled() if c.action == name]
+    enabled = session.enabled()
+    same = [c for c in enabled if c.action == name]
     if not same:
-        session.find(name)  # raises, with the spec's reason when it gives one
+        explain = getattr(session.spec, "explain_disabled", None)
+        reason = explain(session.state, name) if explain else None
+        if reason:
+            raise ShellError(f"{name} is not enabled here: {reason}")
+        now = [n for n in names if any(c.action == n for c in enabled)]
+        raise ShellError(f"{name} is not enabled here; enabled now: {', '.join(now) or 'nothing (a deadlock)'}")
     keys = param_keys(same)
     wanted: dict[str, Any] = {}
     for key, raw in pairs:
