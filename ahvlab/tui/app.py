@@ -216,6 +216,11 @@ class AhvlabApp(App[int]):
         if self.checking:
             self.say("a check is already running")
             return
+        failing = self.wb.session.violated()
+        if failing:
+            names = ", ".join(s.name for s in failing)
+            self.say(f"{names} already fails at this step: go back to an earlier step to check from there", error=True)
+            return
         self._stop_check.clear()
         self.checking = True
         self._check_screen = CheckScreen(f"step {self.wb.session.cursor}", self._stop_check.set)
@@ -274,9 +279,13 @@ class AhvlabApp(App[int]):
         self.push_screen(KnobsScreen(mutations, timings), self._apply_knobs)
 
     def _apply_knobs(self, changes: KnobChanges | None) -> None:
-        if changes is None or not (changes.mutations or changes.timings):
-            if changes is not None and changes.check:
+        if changes is None:
+            return
+        if not (changes.mutations or changes.timings):
+            if changes.check:
                 self.action_check()
+            else:
+                self.say("no what-if changed")
             return
         before = len(self.wb.session)
         done: list[str] = []

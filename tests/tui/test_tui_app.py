@@ -321,3 +321,37 @@ async def test_q_typed_into_the_picker_filter_is_a_letter_not_quit(lamps_app: Ah
         await pilot.press("escape", "question_mark", "q")
         await pilot.pause()
     assert lamps_app.return_code == 0
+
+
+async def test_check_is_refused_at_a_step_where_an_invariant_already_fails(
+    lamps_app: AhvlabApp, recorder: Recorder
+) -> None:
+    async with lamps_app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await pilot.press("v", "c")
+        await pilot.pause()
+        assert not isinstance(lamps_app.screen, CheckScreen)
+        assert not lamps_app.checking
+        notice = recorder.of(Notice)[-1]
+        assert notice.error
+        assert notice.text == "not_all_on already fails at this step: go back to an earlier step to check from there"
+
+
+async def test_the_picker_says_when_nothing_matches_the_filter(lamps_app: AhvlabApp) -> None:
+    async with lamps_app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", *"crash", "enter")
+        options = lamps_app.screen.query_one(OptionList)
+        assert options.option_count == 1
+        assert str(options.get_option_at_index(0).prompt) == "no enabled action matches 'crash'"
+        assert isinstance(lamps_app.screen, PickScreen)
+        assert len(lamps_app.wb.session) == 5
+
+
+async def test_applying_the_what_ifs_unchanged_says_so(recorder: Recorder) -> None:
+    app = AhvlabApp(tui_toy.mini())
+    async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await pilot.press("m")
+        assert isinstance(app.focused, SelectionList)
+        await pilot.click("#knobs-apply")
+        await pilot.pause()
+        assert recorder.of(Notice)[-1].text == "no what-if changed"
+        assert len(app.wb.session) == 4

@@ -50,7 +50,8 @@ class KnobsScreen(ModalScreen[KnobChanges | None]):
                 ),
                 id="knobs-mutations",
             )
-            yield Label(Text("Timings (seconds)", "bold"))
+            if self.timings:
+                yield Label(Text("Timings (seconds)", "bold"))
             for name, seconds in self.timings.items():
                 with Horizontal(classes="timing"):
                     yield Label(name, classes="timing-name")
@@ -60,6 +61,9 @@ class KnobsScreen(ModalScreen[KnobChanges | None]):
                 yield Button("Apply", id="knobs-apply", variant="primary")
                 yield Button("Apply and check", id="knobs-check", variant="success")
                 yield Button("Cancel", id="knobs-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
 
     def changes(self, check: bool) -> KnobChanges | None:
         """What differs from the current settings; None (with the reason on screen) if a timing is not a number."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
 
 from ahvlab.checker.session import Choice
 from ahvlab.tui.widgets.actions import choice_options
@@ -48,16 +50,20 @@ class PickScreen(ModalScreen[int | None]):
         options.add_options(choice_options(shown))
         if shown:
             options.highlighted = 0
+        else:
+            options.add_option(Option(Text(f"no enabled action matches {event.value!r}", "italic"), disabled=True))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
-            self.dismiss(int(option.id or 0))
+            if option.id is not None:
+                self.dismiss(int(option.id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(int(event.option.id or 0))
+        if event.option.id is not None:
+            self.dismiss(int(event.option.id))
 
     def action_focus_list(self) -> None:
         self.query_one(OptionList).focus()

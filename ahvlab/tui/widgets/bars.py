@@ -21,15 +21,18 @@ class TopBar(Static):
 
     def watch_frame(self, frame: Frame | None) -> None:
         self.set_class(bool(frame and frame.violated), "-violated")
-        line = Text.assemble(("ahvlab ", "bold"), self.title_text)
+        # Where the cursor is comes first, so a narrow terminal cuts the title rather than the step.
+        line = Text()
         if frame is not None:
-            line.append(f"  step {frame.index}/{frame.total - 1}", "bold")
+            line.append(f"step {frame.index}/{frame.total - 1}", "bold")
             if frame.time:
                 line.append(f"  {frame.time}")
-            if frame.mutations:
-                line.append(f"  what-if: {', '.join(frame.mutations)}", "italic")
             if frame.violated:
                 line.append(f"  ✗ {', '.join(frame.violated)}", "bold")
+            if frame.mutations:
+                line.append(f"  what-if: {', '.join(frame.mutations)}", "italic")
+            line.append("  │ ")
+        line.append(self.title_text)
         self.update(line)
 
 
