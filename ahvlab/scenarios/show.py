@@ -59,7 +59,7 @@ def change_lines(spec: Spec, before: Any | None, after: Any) -> list[str]:
     new_vars = display_vars(spec, after)
     if before is None:
         # The whole state, one line per host or VM when a variable is a table of them.
-        lines = []
+        lines: list[str] = []
         for k, v in new_vars.items():
             if isinstance(v, Mapping) and v:
                 lines.extend(_short(f"{k}[{show_value(key)}] = {show_value(x)}") for key, x in v.items())
