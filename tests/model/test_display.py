@@ -1,0 +1,71 @@
+"""What users see: format_state variables, describe(), model time and the fingerprinted view."""
+
+from __future__ import annotations
+
+from ahvlab.checker.trace import replay_actions
+from ahvlab.model import AHVSpec, default_config, describe
+
+
+def test_format_state_names_the_variables_with_hosts_from_1() -> None:
+    spec = AHVSpec(default_config())
+    f = spec.format_state(next(iter(spec.init())))
+    assert list(f) == [
+        "now",
+        "host_up",
+        "stargate_up",
+        "libvirtd_up",
+        "partitioned",
+        "health",
+        "sessions",
+        "placement",
+        "leaders",
+        "election_due",
+        "ha",
+        "blocks",
+        "address",
+        "dhcp_pending",
+        "leases",
+        "failures",
+        "failed_back",
+    ]
+    assert f["placement"] == (1, 2, 3)
+    assert f["leaders"] == frozenset({3})
+    assert f["address"] == ("10.10.0.10", "10.10.0.11", "10.10.0.12")
+    assert all(not isinstance(v, dict) for v in f.values())
+
+
+def test_view_drops_now_and_keeps_timers_relative() -> None:
+    spec = AHVSpec(default_config())
+    trace = replay_actions(spec, 0, [("partition_host", {"host": 1}), ("tick", {"to": 20})])
+    at0, at20 = trace.steps[1].state, trace.last
+    assert (spec.time_of(at0), spec.time_of(at20)) == (0, 20)
+    assert spec.format_state(at0)["ha"][0] == spec.format_state(at20)["ha"][0]  # due at T20 either way
+    assert spec.view(at20) == spec.view(at20._replace(now=1000))
+    assert spec.view(at0) != spec.view(at20)  # 20 s left vs 0 s left
+
+
+def test_state_from_vars_inverts_format_state() -> None:
+    spec = AHVSpec(default_config())
+    trace = replay_actions(spec, 0, [("crash_host", {"host": 1}), ("tick", {"to": 20})])
+    for st in trace.steps:
+        assert spec.state_from_vars(spec.format_state(st.state)) == st.state
+
+
+def test_describe_gives_hosts_leader_and_vms_as_plain_values() -> None:
+    spec = AHVSpec(default_config())
+    trace = replay_actions(spec, 0, [("crash_cvm", {"host": 1}), ("nop_probe", {"redirector": 1, "stargate": 1})])
+    d = describe(spec, trace.last)
+    assert d["host_ids"] == [1, 2, 3] and d["vm_names"] == ["VM1", "VM2", "VM3"]
+    assert d["leader"] == 3
+    h1 = d["hosts"][0]
+    assert (h1["id"], h1["up"], h1["cvm_up"], h1["health"]) == (1, True, False, {1: False, 2: True, 3: True})
+    vm1 = d["vms"][0]
+    assert (vm1["name"], vm1["host"], vm1["status"], vm1["address"]) == ("VM1", 1, "running", "10.10.0.10")
+    assert vm1["sessions"] == [(0, None, "dropped"), (1, None, "dropped")]
+
+
+def test_every_action_and_invariant_explains_itself_in_one_line() -> None:
+    spec = AHVSpec(default_config())
+    assert spec.name == "AHVCluster"
+    for item in [*spec.actions(), *spec.invariants(), *spec.properties()]:
+        assert item.doc and "\n" not in item.doc

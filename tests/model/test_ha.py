@@ -1,0 +1,237 @@
+"""Issue 4: leader election, failure detection, fencing, restart and IPAM, to the second."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from ahvlab.checker.engine import Options, bfs
+from ahvlab.checker.result import Result
+from ahvlab.checker.trace import Trace, replay_actions
+from ahvlab.model import AHVSpec, default_config
+from tests.model.helpers import check, replays, steps, two_hosts_one_vm
+
+Pick = tuple[str, dict[str, Any]]
+
+
+def timeline(spec: AHVSpec, picks: list[Pick]) -> dict[str, int]:
+    """Replay the picks and map each ``action(host)`` to the model time it happened at."""
+    trace = replay_actions(spec, 0, picks)
+    out: dict[str, int] = {}
+    for st in trace.steps[1:]:
+        key = st.action if "host" not in st.params else f"{st.action}({st.params['host']})"
+        if st.action != "tick":
+            t = spec.time_of(st.state)
+            assert t is not None
+            out.setdefault(f"{key}" if key not in out else f"{key}#2", int(t))
+    return out
+
+
+def run(spec: AHVSpec, picks: list[Pick]) -> Trace:
+    return replay_actions(spec, 0, picks)
+
+
+HOST_LOST: list[Pick] = [
+    ("crash_host", {"host": 1}),
+    ("tick", {"to": 20}),
+    ("start_timeout", {"host": 1}),
+    ("tick", {"to": 60}),
+    ("fence_host", {"host": 1}),
+    ("ack_block", {"stargate": 3, "host": 1}),
+    ("ack_block", {"stargate": 2, "host": 1}),
+    ("tick", {"to": 120}),
+    ("restart_vms", {"host": 1, "targets": "VM1->3"}),
+    ("serve_dhcp", {"vm": "VM1", "leader": 3, "via": "local"}),
+]
+
+PARTITION: list[Pick] = [
+    ("partition_host", {"host": 1}),
+    ("tick", {"to": 20}),
+    ("start_timeout", {"host": 1}),
+    ("tick", {"to": 60}),
+    ("fence_host", {"host": 1}),
+    ("ack_block", {"stargate": 2, "host": 1}),
+    ("ack_block", {"stargate": 3, "host": 1}),
+    ("tick", {"to": 105}),
+    ("vm_dies", {"vm": "VM1", "host": 1}),
+    ("tick", {"to": 120}),
+    ("restart_vms", {"host": 1, "targets": "VM1->3"}),
+    ("serve_dhcp", {"vm": "VM1", "leader": 3, "via": "local"}),
+]
+
+LEADER_LOST: list[Pick] = [
+    ("crash_host", {"host": 3}),
+    ("tick", {"to": 20}),
+    ("elect_leader", {"host": 2}),
+    ("tick", {"to": 60}),
+    ("fence_host", {"host": 3}),
+    ("ack_block", {"stargate": 1, "host": 3}),
+    ("ack_block", {"stargate": 2, "host": 3}),
+    ("tick", {"to": 120}),
+    ("restart_vms", {"host": 3, "targets": "VM3->1"}),
+    ("serve_dhcp", {"vm": "VM3", "leader": 2, "via": "vxlan"}),
+]
+
+
+@pytest.fixture(scope="module")
+def spec() -> AHVSpec:
+    return AHVSpec(default_config())
+
+
+def test_host_lost_timeline_falls_at_t0_t20_t60_t120(spec: AHVSpec) -> None:
+    times = timeline(spec, HOST_LOST)
+    assert times == {
+        "crash_host(1)": 0,
+        "start_timeout(1)": 20,
+        "fence_host(1)": 60,
+        "ack_block(1)": 60,
+        "ack_block(1)#2": 60,
+        "restart_vms(1)": 120,
+        "serve_dhcp": 120,
+    }
+
+
+def test_host_lost_vm_restarts_on_a_healthy_host_and_keeps_its_address(spec: AHVSpec) -> None:
+    from ahvlab.model import describe
+
+    before = describe(spec, next(iter(spec.init())))["vms"][0]
+    after = describe(spec, run(spec, HOST_LOST).last)["vms"][0]
+    assert (before["host"], after["host"], after["status"]) == (1, 3, "running")
+    assert after["address"] == before["address"] == "10.10.0.10"
+
+
+def test_the_restart_waits_for_every_ack(spec: AHVSpec) -> None:
+    s = run(spec, HOST_LOST[:6]).last  # one ack of two in
+    restart = next(a for a in spec.actions() if a.name == "restart_vms")
+    tick = next(a for a in spec.actions() if a.name == "tick")
+    assert list(restart.fn(s)) == [] and list(tick.fn(s)) == []
+
+
+def test_partition_timeline_the_isolated_vm_dies_at_t60_plus_45_before_the_t120_restart(spec: AHVSpec) -> None:
+    trace = run(spec, PARTITION)
+    times = timeline(spec, PARTITION)
+    assert times["partition_host(1)"] == 0
+    assert times["start_timeout(1)"] == 20
+    assert times["fence_host(1)"] == 60
+    assert times["vm_dies(1)"] == 60 + 45
+    assert times["restart_vms(1)"] == 120
+    # The isolated host kept running VM1 until its I/O was blocked: never two copies.
+    assert all(len(cs) <= 1 for st in trace.steps for cs in st.state.copies)
+    # Its first failed I/O came with the first ack at T60: it runs, doomed, until T105.
+    doomed = spec.format_state(trace.steps[6].state)["sessions"][0]
+    assert [(c.host, c.dies_at) for c in doomed] == [(1, 105)]
+
+
+def test_leader_host_lost_timeline_new_leader_at_t20(spec: AHVSpec) -> None:
+    times = timeline(spec, LEADER_LOST)
+    assert times == {
+        "crash_host(3)": 0,
+        "elect_leader(2)": 20,
+        "fence_host(3)": 60,
+        "ack_block(3)": 60,
+        "ack_block(3)#2": 60,
+        "restart_vms(3)": 120,
+        "serve_dhcp": 120,
+    }
+    last = run(spec, LEADER_LOST).last
+    assert spec.format_state(last)["leaders"] == frozenset({2})
+    assert spec.format_state(last)["address"][2] == "10.10.0.12"
+
+
+def test_either_remaining_cvm_may_win_the_election(spec: AHVSpec) -> None:
+    s = run(spec, LEADER_LOST[:2]).last
+    elect = next(a for a in spec.actions() if a.name == "elect_leader")
+    assert sorted(p["host"] for p, _ in elect.fn(s)) == [1, 2]
+
+
+def test_a_minority_never_elects_and_the_isolated_leader_steps_down(spec: AHVSpec) -> None:
+    s = run(spec, [("partition_host", {"host": 3})]).last
+    f = spec.format_state(s)
+    assert f["leaders"] == frozenset()
+    assert f["election_due"] == (20, 20, -1)
+
+
+def test_dhcp_is_pending_while_there_is_no_leader() -> None:
+    spec = AHVSpec(dataclasses.replace(default_config(), max_failures=2))
+    picks = [*HOST_LOST[:-1], ("crash_cvm", {"host": 3})]
+    s = run(spec, picks).last
+    assert s.dhcp_pending[0] and not s.leaders
+    serve = next(a for a in spec.actions() if a.name == "serve_dhcp")
+    assert list(serve.fn(s)) == []
+
+
+def test_a_healed_partition_before_t60_cancels_the_ha_timeline(spec: AHVSpec) -> None:
+    trace = run(spec, [("partition_host", {"host": 1}), ("tick", {"to": 20}), ("heal_partition", {"host": 1})])
+    assert spec.format_state(trace.last)["ha"][0].phase == "ok"
+
+
+@pytest.fixture(scope="module")
+def default_run() -> tuple[AHVSpec, Result]:
+    return check(default_config())
+
+
+def test_the_default_model_passes_every_invariant_exhaustively(default_run: tuple[AHVSpec, Result]) -> None:
+    spec, r = default_run
+    assert r.verdict == "ok" and r.complete
+    assert (r.figures.distinct, r.figures.depth) == (7537, 18)
+    assert {i.name for i in spec.invariants()} >= {
+        "at_most_one_leader",
+        "no_phantom_vm",
+        "single_storage_access",
+        "restart_after_fence_ack",
+        "no_io_from_fenced_host",
+        "unique_addresses",
+        "address_in_scope",
+        "restarted_vm_keeps_address",
+        "lost_host_vms_restarted",
+    }
+    assert all(r.examples[name] is not None for name in ("normal_paths", "local_cvm_down", "local_cvm_back"))
+
+
+def test_two_hosts_one_vm_full_model_has_exactly_1439_states() -> None:
+    _, r = check(two_hosts_one_vm())
+    assert r.verdict == "ok" and r.complete
+    assert (r.figures.distinct, r.figures.depth) == (1439, 17)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "invariant", "last_step"),
+    [
+        ("no_fencing", "no_phantom_vm", ("restart_vms", 120)),
+        ("restart_before_ack", "restart_after_fence_ack", ("restart_vms", 60)),
+        ("timeout_too_short", "no_phantom_vm", ("restart_vms", 90)),
+        ("election_without_quorum", "at_most_one_leader", ("elect_leader", 20)),
+        ("leases_in_memory", "unique_addresses", ("serve_dhcp", 120)),
+    ],
+)
+def test_each_ha_mutation_is_caught(mutation: str, invariant: str, last_step: tuple[str, int]) -> None:
+    spec, r = check(default_config().with_mutations(mutation))
+    assert r.verdict == "invariant" and r.exit_code == 12
+    assert r.violation is not None and r.violation.name == invariant
+    last = r.violation.trace.steps[-1]
+    assert (last.action, spec.time_of(last.state)) == last_step
+    assert replays(spec, r.violation.trace)
+
+
+def test_leases_in_memory_hands_vm1s_address_to_the_restarted_vm3() -> None:
+    spec, r = check(default_config().with_mutations("leases_in_memory"))
+    assert r.violation is not None
+    assert steps(r.violation.trace)[1:3] == [("crash_host", {"host": 3}), ("tick", {"to": 20})]
+    assert spec.format_state(r.violation.trace.last)["address"] == ("10.10.0.10", "10.10.0.11", "10.10.0.10")
+
+
+def test_a_vm_doing_no_io_becomes_a_phantom_but_never_gets_storage_access() -> None:
+    """The issue 4 question, answered by the checker."""
+    c = default_config()
+    quiet = dataclasses.replace(c, vms=(dataclasses.replace(c.vms[0], does_io=False), *c.vms[1:]))
+    spec, r = check(quiet)
+    assert r.violation is not None and r.violation.name == "no_phantom_vm"
+    assert steps(r.violation.trace)[1] == ("partition_host", {"host": 1})
+    last = r.violation.trace.last
+    assert [c.host for c in last.copies[0]] == [0, 2]
+    assert sum(spec.cluster.has_access(last, cp) for cp in last.copies[0]) <= 1
+    others = [i.name for i in spec.invariants() if i.name != "no_phantom_vm"]
+    r2 = bfs(spec, Options(invariants=others))
+    assert r2.verdict == "ok" and r2.complete
