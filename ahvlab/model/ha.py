@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ahvlab.checker.spec import Action, Invariant
+from ahvlab.model import capacity
 from ahvlab.model.cluster import Cluster
 from ahvlab.model.placement import restart_targets
 from ahvlab.model.state import (
@@ -351,8 +352,18 @@ class HA:
         """Bounded liveness: once T120 of a lost host has passed, none of its VMs is still waiting to run."""
         return not any(s.watch[h].phase == RESTARTED for h in s.placement if h >= 0)
 
+    def guarantee_protects(self, s: AHVState) -> bool:
+        """Guarantee mode: every VM of any one failed host can be restarted on the other hosts' free memory."""
+        cl = self.cl
+        down = frozenset(
+            h
+            for h in cl.hosts
+            if not (s.host_up[h] and s.libvirtd_up[h] and not s.partitioned[h] and s.watch[h].phase == OK)
+        )
+        return capacity.guarantee_protects(cl.config.host_memory, cl.vm_memory, s.placement, down)
+
     def invariants(self) -> list[Invariant]:
-        fns = (
+        fns: tuple[Any, ...] = (
             self.at_most_one_leader,
             self.restart_after_fence_ack,
             self.no_phantom_vm,
@@ -360,4 +371,6 @@ class HA:
             self.no_io_from_fenced_host,
             self.lost_host_vms_restarted,
         )
+        if self.cl.config.ha_mode == "guarantee":
+            fns = (*fns, self.guarantee_protects)
         return [Invariant(fn.__name__, fn, (fn.__doc__ or "").strip().splitlines()[0]) for fn in fns]

@@ -12,5 +12,7 @@ MUTATIONS: dict[str, str] = {
     "election_without_quorum": "a CVM elects itself without a majority: two leaders in a partition (at_most_one_leader)",
     "leases_in_memory": "IPAM leases live only in the leader's memory: duplicate address after a leader change "
     "(unique_addresses)",
+    "segments_not_shared_correctly": "guarantee mode: a host's reserve is its largest single segment, as if VMs of one "
+    "host could share it (guarantee_protects)",
 }
 """Mutation name -> one line: what it breaks and which invariant or example exposes it."""
