@@ -140,7 +140,7 @@ def hosts_table(desc: Mapping[str, Any]) -> Table:
             up(h.get("libvirtd_up", True)),
             host_network(h),
             styled(h.get("ha_phase", "")),
-            Text(f"I/O blocked by {', '.join(map(str, fenced))}", "bold red") if fenced else Text("—", "dim"),
+            Text(f"I/O blocked by {', '.join(f'S{t}' for t in fenced)}", "bold red") if fenced else Text("—", "dim"),
             memory(h),
             beliefs(h),
         )
@@ -184,7 +184,7 @@ def compact_lines(desc: Mapping[str, Any]) -> Text:
         if h.get("ha_phase") not in (None, "ok"):
             text.append(f" ha:{h['ha_phase']}", "yellow")
         if h.get("fenced_by"):
-            text.append(" fenced", "bold red")
+            text.append(f" blocked by {','.join(f'S{t}' for t in h['fenced_by'])}", "bold red")
         text.append(" ")
         text.append_text(beliefs(h, sep=""))
         if "memory" in h:
