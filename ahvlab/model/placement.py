@@ -1,10 +1,9 @@
 """Where a VM starts or restarts: the one seam between the model and the capacity rules.
 
 Best effort (the default HA mode): any healthy host with enough free memory, the
-starts spread over the hosts with the most free memory first. Guarantee mode asks
-``ahvlab.model.capacity`` (issue 5): its segment plan for restarts, its admission
-for starts; a ``capacity.guarantee_targets(PlacementRequest) -> {vm: host or None}``
-replaces both if the capacity module defines one.
+starts spread over the hosts with the most free memory first. Guarantee mode is
+answered by ``ahvlab.model.capacity.guarantee_targets`` (issue 5) from a plain
+:class:`PlacementRequest`: ``{vm: host or None}``.
 """
 
 from __future__ import annotations
@@ -70,41 +69,11 @@ def best_effort(req: PlacementRequest) -> dict[int, int | None]:
     return out
 
 
-def guarantee(req: PlacementRequest, names: Sequence[str]) -> dict[int, int | None]:
-    """Guarantee mode through ``ahvlab.model.capacity``: restarts go to the VM's reserved segment host,
-    starts only where admission keeps every VM protected. A VM whose segment host is not healthy (a second
-    failure) falls back to best effort.
-    """
+def guarantee(req: PlacementRequest) -> dict[int, int | None]:
+    """Guarantee mode: ``ahvlab.model.capacity.guarantee_targets`` answers (segment hosts, admission)."""
     # Imported by name: the capacity module is another issue's, and z3 stays behind it.
     capacity = importlib.import_module("ahvlab.model.capacity")
-    custom = getattr(capacity, "guarantee_targets", None)
-    if callable(custom):
-        return dict(custom(req))
-    caps = tuple(req.host_memory)
-    index = [vm for vm, h in enumerate(req.placement) if h >= 0]
-    running = tuple(capacity.Vm(names[vm], req.vm_memory[vm], req.placement[vm]) for vm in index)
-    out: dict[int, int | None] = {}
-    if req.lost_host >= 0:
-        plan = capacity.plan(caps, running)
-        moves = capacity.restart_targets(plan, (req.lost_host,)) if plan.ok else {}
-        for k, h in moves.items():
-            if h in req.healthy:
-                out[index[k]] = h
-        rest = [vm for vm in req.to_place if vm not in out]
-        if rest:
-            taken = list(req.placement)
-            for vm, h in out.items():
-                taken[vm] = h
-            out.update(best_effort(req._replace(placement=tuple(taken), to_place=tuple(rest))))
-        return out
-    free = free_memory(req)
-    for vm in req.to_place:
-        out[vm] = None
-        for h in sorted(req.healthy, key=lambda x: (-free[x], x)):
-            if capacity.admit(caps, running, capacity.Vm(names[vm], req.vm_memory[vm], h)).admitted:
-                out[vm] = h
-                break
-    return out
+    return dict(capacity.guarantee_targets(req))
 
 
 def restart_targets(cl: Cluster, s: AHVState, vms: Sequence[int], lost_host: int, leader: int) -> dict[int, int | None]:
@@ -119,5 +88,5 @@ def restart_targets(cl: Cluster, s: AHVState, vms: Sequence[int], lost_host: int
         cl.mut,
     )
     if cl.config.ha_mode == "guarantee":
-        return guarantee(req, cl.vm_names)
+        return guarantee(req)
     return best_effort(req)

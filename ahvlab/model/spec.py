@@ -11,7 +11,6 @@ from ahvlab.model.cluster import Cluster
 from ahvlab.model.config import Config, default_config
 from ahvlab.model.ha import HA
 from ahvlab.model.ipam import IPAM
-from ahvlab.model.placement import guarantee_available
 from ahvlab.model.state import AHVState, Copy, Session, Watch
 from ahvlab.model.storage import Storage
 
@@ -58,12 +57,6 @@ class AHVSpec(Spec):
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config if config is not None else default_config()
-        if self.config.ha_mode == "guarantee" and not guarantee_available():
-            raise SpecLoadError(
-                "guarantee mode needs the capacity planner (ahvlab.model.capacity.guarantee_targets)",
-                key="ha_mode",
-                expected="'best_effort' until capacity is installed",
-            )
         self.cluster = Cluster(self.config)
         self.storage = Storage(self.cluster)
         self.ha = HA(self.cluster) if self.cluster.ha else None
