@@ -138,3 +138,22 @@ def test_random_expressions_parse_or_raise_expr_error(text):
         return
     with contextlib.suppress(ExprError):
         expr.evaluate({"x": (1, 2, 3), "T": 0, "lamp": {1: True}, "h": {"a": {1: 2}}})
+
+
+AHV = (
+    Path(__file__).resolve().parents[2] / "ahvlab" / "scenarios" / "data" / "what-if-restart-before-ack.toml"
+).read_text()
+AHV_VALUES = ["0", "9", "-1", '"off"', "[]", "[0]", '["host"]', '["nope"]', "{ x = 1 }", '"guarantee"', "true", '"VM9"']
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_ahv_scenarios_give_a_scenario_or_one_clear_error(data):
+    lines = AHV.splitlines()
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        if "=" in lines[i]:
+            lines[i] = lines[i].split("=", 1)[0] + "= " + data.draw(st.sampled_from(AHV_VALUES))
+        else:
+            lines[i] = data.draw(st.sampled_from(["", "[[cluster.vms]]", "[cluster.timings]", "detect_after = 0"]))
+    try_session("\n".join(lines))
