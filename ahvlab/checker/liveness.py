@@ -79,8 +79,13 @@ class StateGraph:
         n = len(index)
         succ: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         enabled = [0] * n
+        last_src: Any = object()
+        i: int | None = None
         for src, dst, ai in opts.graph:
-            i = index.get(src)
+            # Edges come grouped by source, sharing its key object: hashing a big key costs more than `is`.
+            if src is not last_src:
+                last_src = src
+                i = index.get(src)
             j = index.get(dst)
             if i is None or j is None or i == j:
                 continue
@@ -333,7 +338,9 @@ class Lasso:
     loop: int
 
 
-def find_lasso(g: StateGraph, prop: Property, fair: Fairness, p: list[bool], q: list[bool] | None) -> Lasso | None:
+def find_lasso(
+    g: StateGraph, prop: Property, fair: Fairness, p: Sequence[bool], q: Sequence[bool] | None
+) -> Lasso | None:
     """A fair behaviour that violates ``prop`` on the graph, or None if the property holds."""
     n = len(g)
     everything = range(n)
@@ -457,6 +464,24 @@ def verify_lasso(spec: Spec, actions: Sequence[Action], prop: Property, fair: Fa
 # -- the check ----------------------------------------------------------------------
 
 
+class _Lazy(Sequence[bool]):
+    """``prop.p`` on each state, evaluated when first asked."""
+
+    def __init__(self, prop: Property, states: Sequence[Any]) -> None:
+        self.prop = prop
+        self.states = states
+        self.memo: dict[int, bool] = {}
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def __getitem__(self, i: Any) -> Any:
+        v = self.memo.get(i)
+        if v is None:
+            v = self.memo[i] = _evaluate(self.prop, self.prop.p, [self.states[i]])[0]
+        return v
+
+
 def _evaluate(prop: Property, fn: Callable[[Any], bool], states: Sequence[Any]) -> list[bool]:
     try:
         return [bool(fn(s)) for s in states]
@@ -489,10 +514,15 @@ def check_graph(
     for prop in props:
         checked += 1
         fair = fairness_of(actions, prop, fairness)
-        p = _evaluate(prop, prop.p, g.states)
-        q = _evaluate(prop, prop.q, g.states) if prop.kind == "leads_to" and prop.q is not None else None
-        if prop.kind == "leads_to" and q is None:
-            raise SpecError(f"property {prop.name!r} is leads_to but has no q")
+        q: list[bool] | None = None
+        p: Sequence[bool]
+        if prop.kind == "leads_to":
+            if prop.q is None:
+                raise SpecError(f"property {prop.name!r} is leads_to but has no q")
+            q = _evaluate(prop, prop.q, g.states)
+            p = _Lazy(prop, g.states)  # P matters only where ~Q holds and a fair end is reachable
+        else:
+            p = _evaluate(prop, prop.p, g.states)
         lasso = find_lasso(g, prop, fair, p, q)
         if lasso is not None:
             trace = _rebuild(spec, actions, g, lasso, inits)
