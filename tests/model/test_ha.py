@@ -235,3 +235,4 @@ def test_a_vm_doing_no_io_becomes_a_phantom_but_never_gets_storage_access() -> N
     others = [i.name for i in spec.invariants() if i.name != "no_phantom_vm"]
     r2 = bfs(spec, Options(invariants=others))
     assert r2.verdict == "ok" and r2.complete
+    assert r2.figures.distinct == 7969
