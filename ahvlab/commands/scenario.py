@@ -29,7 +29,7 @@ from ahvlab.scenarios import (
 from ahvlab.scenarios.env import state_env
 from ahvlab.scenarios.expr import ExprError
 from ahvlab.scenarios.runner import Outcome
-from ahvlab.scenarios.show import change_lines, expected_verdict, is_timed, step_label, timeline_rows
+from ahvlab.scenarios.show import change_lines, expected_verdict, is_timed, step_label, timeline_rows, verdict
 
 
 def _pause(text: str) -> float:
@@ -108,7 +108,7 @@ def run_list(args: argparse.Namespace) -> int:
                 "name": s.name,
                 "title": s.title,
                 "subsystems": list(s.subsystems),
-                "expected": [c.verdict for c in s.checks],
+                "expected": [verdict(s, c) for c in s.checks],
                 "steps": len(s.steps),
             }
             for s in scenarios
@@ -155,7 +155,7 @@ def run_show(args: argparse.Namespace) -> int:
         for c in s.checks:
             bound = f", depth {c.depth}" if c.depth else ""
             start = f", from step {c.start}" if c.start else ""
-            con.print(f"  {c.name}: {c.verdict}{bound}{start}", markup=False)
+            con.print(f"  {c.name}: {verdict(s, c)}{bound}{start}", markup=False)
     return 0
 
 

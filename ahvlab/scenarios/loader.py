@@ -89,15 +89,6 @@ class Check:
     example: str | None = None
     """A ``sometimes`` property of the spec: a state that some behaviour reaches."""
 
-    @property
-    def verdict(self) -> str:
-        if self.example is not None:
-            under = f" under {', '.join(self.mutations)}" if self.mutations else ""
-            return f"example {self.example} {self.expect}{under}"
-        what = ", ".join(self.invariants) if self.invariants else "all invariants"
-        under = f" under {', '.join(self.mutations)}" if self.mutations else ""
-        return f"{what} {self.expect}{under}"
-
 
 @dataclass
 class Scenario:

@@ -11,7 +11,7 @@ from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
 from ahvlab.scenarios import ahv
 from ahvlab.scenarios.env import display_vars
-from ahvlab.scenarios.loader import Scenario
+from ahvlab.scenarios.loader import Check, Scenario
 
 MAX_WIDTH = 160
 
@@ -125,5 +125,18 @@ def expected_verdict(scenario: Scenario) -> str:
     """One line for ``scenario list``: the verdicts the checks expect."""
     if not scenario.checks:
         return f"{len(scenario.checkpoints)} checkpoints"
-    # Short enough for a table: what each check expects, and the what-if it runs under.
-    return "; ".join(c.expect + (f" under {', '.join(c.mutations)}" if c.mutations else "") for c in scenario.checks)
+    # Short enough for a table: what each check expects, and the what-ifs it runs under.
+    return "; ".join(c.expect + _under(scenario, c) for c in scenario.checks)
+
+
+def _under(scenario: Scenario, check: Check) -> str:
+    mutations = [*scenario.mutations, *(m for m in check.mutations if m not in scenario.mutations)]
+    return f" under {', '.join(mutations)}" if mutations else ""
+
+
+def verdict(scenario: Scenario, check: Check) -> str:
+    """What a check expects, with every mutation it runs under (the scenario's and its own)."""
+    if check.example is not None:
+        return f"example {check.example} {check.expect}{_under(scenario, check)}"
+    what = ", ".join(check.invariants) if check.invariants else "all invariants"
+    return f"{what} {check.expect}{_under(scenario, check)}"

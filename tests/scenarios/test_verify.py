@@ -146,3 +146,34 @@ def test_pytest_helpers_pass_and_fail_with_the_counterexample(tmp_path):
 def test_a_scenario_can_be_parsed_from_text_without_a_file():
     s = parse_scenario(f'[scenario]\nname = "mine"\ntitle = "t"\ngoal = "g"\nspec = "{SPEC}"\n')
     assert s.name == "mine" and s.steps == () and verify(s).ok
+
+
+def test_walk_with_bare_pause_does_not_wait_when_stdin_is_not_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    monkeypatch.setattr("builtins.input", lambda *_: pytest.fail("walk waited for Enter without a terminal"))
+    code, out, _ = run(capsys, "scenario", "walk", LAMPS, "--pause")
+    assert code == 0 and out.count("Step ") == 5
+
+
+def test_walk_with_bare_pause_waits_for_enter_on_a_terminal(capsys, monkeypatch):
+    prompts: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": prompts.append(prompt) or "")
+    assert run(capsys, "scenario", "walk", LAMPS, "--pause")[0] == 0
+    assert len(prompts) == 4
+
+
+def test_list_json_names_every_bundled_scenario_with_its_expected_verdicts(capsys):
+    code, out, _ = run(capsys, "scenario", "list", "--json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert code == 0
+    assert rows["what-if-no-fencing"]["expected"] == [
+        "no_phantom_vm fails under no_fencing",
+        "single_storage_access fails under no_fencing",
+    ]
+    assert rows["host-lost"]["steps"] == 9
+
+
+def test_a_bad_pause_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "scenario", "walk", LAMPS, "--pause", "-2")
+    assert code == 2 and "must not be negative" in err
