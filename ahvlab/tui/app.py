@@ -63,7 +63,7 @@ class AhvlabApp(App[int]):
 
     CSS_PATH = "ahvlab.tcss"
     TITLE = "ahvlab"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 (Textual declares it)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]  # noqa: RUF012 (Textual declares it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,n", "next", "Next"),
