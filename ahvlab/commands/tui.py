@@ -5,6 +5,16 @@ from __future__ import annotations
 import argparse
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "tui",
@@ -15,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("source", nargs="?", metavar="SCENARIO|TRACE.itf.json", help="what to open (default: the AHV model)")
     p.add_argument(
         "--check-seconds",
-        type=float,
+        type=_seconds,
         default=600.0,
         metavar="S",
         help="stop a check started from the app after S seconds (600)",
@@ -29,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     from ahvlab.tui.workbench import open_workbench
 
     workbench = open_workbench(args.source)
-    app = AhvlabApp(workbench, check_seconds=args.check_seconds if args.check_seconds > 0 else None)
+    app = AhvlabApp(workbench, check_seconds=args.check_seconds)
     code = app.run()
     return int(code or 0)

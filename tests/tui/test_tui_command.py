@@ -34,3 +34,13 @@ def test_a_missing_trace_file_is_one_error_line_not_a_traceback(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith(f"ahvlab: error: {missing}: cannot read trace")
+
+
+def test_check_seconds_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tui", "--check-seconds", "0"]) == 2
+    assert main(["tui", "--check-seconds", "soon"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "ahvlab: error: argument --check-seconds: '0' must be greater than 0; see `ahvlab tui --help`",
+        "ahvlab: error: argument --check-seconds: 'soon' is not a number of seconds; see `ahvlab tui --help`",
+    ]
