@@ -183,7 +183,8 @@ def play(scenario: Scenario, spec: Spec) -> tuple[tuple[Step, ...], dict[int, st
             choice = session.find(st.action, st.params)
         except SessionError as exc:
             raise ScriptError(
-                f"step {st.number} ({spec.format_step(st.action, st.params)}) cannot be taken: {exc}",
+                f"step {st.number} ({spec.format_step(st.action, st.params)}) cannot be taken: {exc}"
+                + _context(session, st.action),
                 file=scenario.file,
                 line=st.line,
                 key=f"step[{st.number}]",
@@ -212,6 +213,20 @@ def play(scenario: Scenario, spec: Spec) -> tuple[tuple[Step, ...], dict[int, st
                     key=f"step[{st.number}].time",
                 )
     return tuple(session.steps), narration
+
+
+def _context(session: Session, action: str) -> str:
+    """When an action is not enabled at all: the time, and what could happen instead (so the script can be fixed)."""
+    choices = session.enabled()
+    if any(c.action == action for c in choices):
+        return ""  # Session.find already listed the enabled variants of this action
+    moves = list(dict.fromkeys(c.label for c in choices if c.state != session.state))
+    t = session.time()
+    when = f"at T+{t:g} " if t is not None else ""
+    if not moves:
+        return f"; {when}only stuttering steps are enabled"
+    shown = "; ".join(moves[:8]) + ("; ..." if len(moves) > 8 else "")
+    return f"; {when}the steps that can happen are: {shown}"
 
 
 # -- reading the file ------------------------------------------------------------
@@ -604,6 +619,8 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
         if st.action not in actions:
             close = difflib.get_close_matches(st.action, actions, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            if scenario.config is not None and st.action in _all_ahv_actions(r.file):
+                hint = " in this cluster: its [cluster] failures or submodels leave it out"
             key = "wait" if st.action == TICK else "do"
             raise r.fail(
                 ("step", i, key), f"the model has no action {st.action!r}{hint}", f"one of: {', '.join(actions)}"
@@ -634,6 +651,13 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
                     raise r.fail(
                         ("check", i, "mutations"), f"unknown mutation {m!r}{hint}", f"one of: {', '.join(known)}"
                     )
+
+
+def _all_ahv_actions(file: str) -> set[str]:
+    """Every action the AHV model has when all its failures and sub-models are on."""
+    model = _model(file)
+    config = model.default_config()
+    return {a.name for a in model.AHVSpec(config).actions()}
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -144,7 +144,8 @@ def test_a_step_that_is_not_enabled_says_which_step_and_why():
     with pytest.raises(ScriptError) as info:
         s.session()
     assert str(info.value) == (
-        "class.toml:11: step[4]: step 4 (inc) cannot be taken: inc is not enabled here: the counter is at its top (3)"
+        "class.toml:11: step[4]: step 4 (inc) cannot be taken: inc is not enabled here: the counter is at its top (3); "
+        "at T+0 the steps that can happen are: toggle(lamp=1); toggle(lamp=2); tick"
     )
 
 
