@@ -130,7 +130,8 @@ class Scenario:
             config = dataclasses.replace(config, mutations=frozenset(config.mutations) | frozenset(extra_mutations))
         try:
             spec: Spec = model.AHVSpec(config)
-        except UserError:
+        except UserError as exc:
+            exc.file = exc.file or self.file  # the model knows the key, the scenario knows the file
             raise
         except Exception as exc:
             raise SpecLoadError(f"the AHV model rejected this config: {exc}", file=self.file, key="cluster") from exc
@@ -217,7 +218,10 @@ def play(scenario: Scenario, spec: Spec) -> tuple[tuple[Step, ...], dict[int, st
 
 def _context(session: Session, action: str) -> str:
     """When an action is not enabled at all: the time, and what could happen instead (so the script can be fixed)."""
-    choices = session.enabled()
+    try:
+        choices = session.enabled()
+    except Exception:
+        return ""  # the error being reported matters more than this extra context
     if any(c.action == action for c in choices):
         return ""  # Session.find already listed the enabled variants of this action
     moves = list(dict.fromkeys(c.label for c in choices if c.state != session.state))
