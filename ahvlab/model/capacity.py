@@ -237,11 +237,13 @@ def pack(
     if not items:
         return Packing("ok", (), "trivial")
     if sum(items) > sum(bins):
-        return Packing("none", (), "trivial", "not enough room in total")
+        return Packing("none", (), "trivial", f"{sum(items)} to restart, {sum(bins)} free in all")
     if max(items) > max(bins, default=-1):
-        return Packing("none", (), "trivial", "the largest VM fits no host")
+        return Packing("none", (), "trivial", f"{max(items)} fits in no host's room (largest {max(bins, default=0)})")
     if _count_bound(items, bins) < len(items):
-        return Packing("none", (), "trivial", "too many VMs: each host holds only so many of the smallest")
+        return Packing(
+            "none", (), "trivial", f"{len(items)} VMs, but the rooms hold {_count_bound(items, bins)} at most"
+        )
     if method != "z3":
         got = mthm(list(items), list(items), list(bins))
         if all(a is not None for a in got):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +83,13 @@ def test_the_mutated_reserve_rules_are_flags(capsys: pytest.CaptureFixture[str])
     assert main([*EXAMPLE[:5], "--vm", "VM02=40@3", "--reserve-rule", "sum", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [v["admitted"] for v in data["vms"]] == [True, False]
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "capacity.md"
+
+
+def test_the_worked_example_in_the_docs_is_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    block = re.findall(r"```\n\$ ahvlab (capacity [^\n]*)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[0]
+    command, shown = block
+    assert main(shlex.split(command)) == 0
+    assert capsys.readouterr().out == shown
