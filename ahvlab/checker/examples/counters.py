@@ -14,13 +14,22 @@ from ahvlab.checker.examples._params import whole
 from ahvlab.checker.spec import Spec, Successors, action, invariant
 
 
-class Counters(Spec):
-    """x, y, z start at 0 and move by one within 0..n."""
+class Point(NamedTuple):
+    """A state: the three counters."""
 
-    class State(NamedTuple):
-        x: int
-        y: int
-        z: int
+    x: int
+    y: int
+    z: int
+
+
+class Counters(Spec):
+    """x, y, z start at 0 and move by one within 0..n.
+
+    Successors are built as ``Point(x, y, z)`` rather than ``s._replace(x=...)``:
+    ``_replace`` goes through a dict and costs a third of the run on this spec.
+    """
+
+    State = Point
 
     def __init__(self, n: int = 100) -> None:
         self.n = whole("n", n, 0)
@@ -28,40 +37,40 @@ class Counters(Spec):
     def parameters(self) -> dict[str, Any]:
         return {"n": self.n}
 
-    def init(self) -> Iterator[State]:
-        yield self.State(0, 0, 0)
+    def init(self) -> Iterator[Point]:
+        yield Point(0, 0, 0)
 
     @action(name="IncX")
-    def inc_x(self, s: State) -> Successors:
+    def inc_x(self, s: Point) -> Successors:
         if s.x < self.n:
-            yield {}, s._replace(x=s.x + 1)
+            yield {}, Point(s.x + 1, s.y, s.z)
 
     @action(name="DecX")
-    def dec_x(self, s: State) -> Successors:
+    def dec_x(self, s: Point) -> Successors:
         if s.x > 0:
-            yield {}, s._replace(x=s.x - 1)
+            yield {}, Point(s.x - 1, s.y, s.z)
 
     @action(name="IncY")
-    def inc_y(self, s: State) -> Successors:
+    def inc_y(self, s: Point) -> Successors:
         if s.y < self.n:
-            yield {}, s._replace(y=s.y + 1)
+            yield {}, Point(s.x, s.y + 1, s.z)
 
     @action(name="DecY")
-    def dec_y(self, s: State) -> Successors:
+    def dec_y(self, s: Point) -> Successors:
         if s.y > 0:
-            yield {}, s._replace(y=s.y - 1)
+            yield {}, Point(s.x, s.y - 1, s.z)
 
     @action(name="IncZ")
-    def inc_z(self, s: State) -> Successors:
+    def inc_z(self, s: Point) -> Successors:
         if s.z < self.n:
-            yield {}, s._replace(z=s.z + 1)
+            yield {}, Point(s.x, s.y, s.z + 1)
 
     @action(name="DecZ")
-    def dec_z(self, s: State) -> Successors:
+    def dec_z(self, s: Point) -> Successors:
         if s.z > 0:
-            yield {}, s._replace(z=s.z - 1)
+            yield {}, Point(s.x, s.y, s.z - 1)
 
     @invariant("every counter stays within 0..N", name="TypeOK")
-    def type_ok(self, s: State) -> bool:
+    def type_ok(self, s: Point) -> bool:
         n = self.n
         return 0 <= s.x <= n and 0 <= s.y <= n and 0 <= s.z <= n
