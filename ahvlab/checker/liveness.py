@@ -30,7 +30,7 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ahvlab.checker.engine import Options, SpecError, check
@@ -71,6 +71,14 @@ class StateGraph:
     enabled: list[int]
     initial: list[int]
     _pred: list[list[int]] | None = None
+    extra: dict[tuple[int, int], int] = field(default_factory=dict)
+    """Bits of per-instance fairness classes (beyond the action bits) that a step ``(i, j)`` takes."""
+
+    def label(self, i: int, j: int, ai: int) -> int:
+        """The fairness bits a step ``i -> j`` by action ``ai`` counts for."""
+        if self.extra:
+            return (1 << ai) | self.extra.get((i, j), 0)
+        return 1 << ai
 
     @classmethod
     def from_options(cls, opts: Options) -> StateGraph:
@@ -168,14 +176,26 @@ def strongly_connected(nodes: Iterable[int], succ: Sequence[Sequence[tuple[int, 
 
 @dataclass(frozen=True)
 class Fairness:
-    """Bit masks of the weakly and strongly fair actions."""
+    """Bit masks of the weakly and strongly fair actions (and, once labelled, per-instance classes)."""
 
     weak: int
     strong: int
+    instances: tuple[tuple[int, tuple[str, ...], str], ...] = ()
+    """``(action index, parameter names, kind)``: fairness for each value of those parameters separately."""
 
     @property
     def any(self) -> int:
         return self.weak | self.strong
+
+
+def _parse_fair_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """``"Loop"`` -> ``("Loop", ())``; ``"Loop[self]"`` -> ``("Loop", ("self",))``."""
+    if name.endswith("]") and "[" in name:
+        base, _, rest = name[:-1].partition("[")
+        params = tuple(p.strip() for p in rest.split(",") if p.strip())
+        if params:
+            return base, params
+    return name, ()
 
 
 def fairness_of(
@@ -185,26 +205,74 @@ def fairness_of(
 
     ``override`` (all properties) wins over ``prop.fairness`` (this property), which wins
     over each action's own ``fair=``. A mapping names actions; an action it does not
-    name is not fair.
+    name is not fair. ``"Loop[self]"`` puts each instance of ``Loop`` (each value of its
+    parameter ``self``) under that fairness on its own, as PlusCal's ``fair process`` does.
     """
     chosen: Mapping[str, Any] | None = override if override is not None else (prop.fairness if prop else None)
     names = [a.name for a in actions]
     if chosen is None:
         chosen = {a.name: a.fairness for a in actions}
-    else:
-        unknown = [n for n in chosen if n not in names]
-        if unknown:
-            raise SpecError(f"fairness names unknown action {unknown[0]!r}; the spec has: {', '.join(names)}")
     weak = strong = 0
-    for i, name in enumerate(names):
-        kind = chosen.get(name)
-        if kind == "weak":
+    instances: list[tuple[int, tuple[str, ...], str]] = []
+    for full, kind in chosen.items():
+        name, params = _parse_fair_name(full)
+        if name not in names:
+            raise SpecError(f"fairness names unknown action {name!r}; the spec has: {', '.join(names)}")
+        if kind is None:
+            continue
+        if kind not in ("weak", "strong"):
+            raise SpecError(f"fairness of action {full!r} is {kind!r}; expected 'weak', 'strong' or None")
+        i = names.index(name)
+        if params:
+            instances.append((i, params, kind))
+        elif kind == "weak":
             weak |= 1 << i
-        elif kind == "strong":
+        else:
             strong |= 1 << i
-        elif kind is not None:
-            raise SpecError(f"fairness of action {name!r} is {kind!r}; expected 'weak', 'strong' or None")
-    return Fairness(weak, strong)
+    return Fairness(weak, strong, tuple(instances))
+
+
+def labelled(spec: Spec, actions: Sequence[Action], g: StateGraph, fair: Fairness) -> tuple[StateGraph, Fairness]:
+    """The graph and fairness with one bit per instance class (action, parameter values) of per-instance fairness.
+
+    The recorded edges carry no parameters, so the actions under per-instance fairness
+    are run again on every state: enabled classes, and the class of each step.
+    """
+    if not fair.instances:
+        return g, fair
+    key = fingerprint_key(spec) or (lambda x: x)
+    index = {k: i for i, k in enumerate(g.keys)}
+    bits: dict[tuple[int, tuple[Any, ...]], int] = {}
+    nxt = len(actions)
+    enabled = list(g.enabled)
+    extra: dict[tuple[int, int], int] = {}
+    weak, strong = fair.weak, fair.strong
+    for i, state in enumerate(g.states):
+        for ai, params, kind in fair.instances:
+            for pm, t in actions[ai].fn(state) or ():
+                j = index.get(key(t))
+                if j is None or j == i:
+                    continue  # a stutter, or a successor outside the graph (cut by the constraint)
+                cls = (ai, tuple(_hashable(pm.get(p)) for p in params))
+                bit = bits.get(cls)
+                if bit is None:
+                    bit = bits[cls] = 1 << nxt
+                    nxt += 1
+                    if kind == "weak":
+                        weak |= bit
+                    else:
+                        strong |= bit
+                enabled[i] |= bit
+                extra[(i, j)] = extra.get((i, j), 0) | bit
+    return replace(g, enabled=enabled, extra=extra), Fairness(weak, strong, fair.instances)
+
+
+def _hashable(v: Any) -> Any:
+    try:
+        hash(v)
+    except TypeError:
+        return repr(v)
+    return v
 
 
 def _fair_components(g: StateGraph, inside: set[int], fair: Fairness) -> list[list[int]]:
@@ -223,7 +291,7 @@ def _fair_components(g: StateGraph, inside: set[int], fair: Fairness) -> list[li
         for v in comp:
             for w, ai in g.succ[v]:
                 if w in members:
-                    taken |= 1 << ai
+                    taken |= g.label(v, w, ai)
         starved = fair.strong & somewhere & ~taken
         if starved:
             # A fair cycle in here may only visit states where no starved action is enabled.
@@ -274,11 +342,13 @@ def _backward(g: StateGraph, targets: Iterable[int], allowed: set[int]) -> set[i
     return seen
 
 
-def _edge(g: StateGraph, u: int, v: int, allowed_actions: int = -1) -> int:
+def _step_bits(g: StateGraph, u: int, v: int) -> int:
+    """Every fairness bit a step ``u -> v`` counts for (all the actions that make it)."""
+    bits = 0
     for w, ai in g.succ[u]:
-        if w == v and (allowed_actions >> ai) & 1:
-            return ai
-    raise AssertionError(f"no edge {u} -> {v}")
+        if w == v:
+            bits |= g.label(u, w, ai)
+    return bits
 
 
 def _disabled_at(g: StateGraph, bit: int) -> Callable[[int], bool]:
@@ -305,18 +375,17 @@ def _loop_through(g: StateGraph, comp: list[int], entry: int, fair: Fairness) ->
         path = _bfs_path(g, [loop[-1]], members, goal)
         assert path is not None, "a component is strongly connected"
         for a, b in itertools.pairwise(path):
-            taken |= 1 << _edge(g, a, b)
+            taken |= _step_bits(g, a, b)
             off |= ~g.enabled[b]
             loop.append(b)
 
-    for ai in range(max(edges_needed.bit_length(), off_needed.bit_length())):
-        bit = 1 << ai
+    for b in range(max(edges_needed.bit_length(), off_needed.bit_length())):
+        bit = 1 << b
         if edges_needed & bit and not taken & bit:
-            src = next(v for v in comp if any(w in members and a == ai for w, a in g.succ[v]))
-            dst = next(w for w, a in g.succ[src] if w in members and a == ai)
+            src, dst = next((v, w) for v in comp for w, a in g.succ[v] if w in members and g.label(v, w, a) & bit)
             if loop[-1] != src:
                 walk_to(src.__eq__)
-            taken |= bit
+            taken |= _step_bits(g, src, dst)
             off |= ~g.enabled[dst]
             loop.append(dst)
         elif off_needed & bit and not off & bit:
@@ -407,20 +476,33 @@ def _rebuild(spec: Spec, actions: Sequence[Action], g: StateGraph, lasso: Lasso,
     return Trace(tuple(steps), lasso.loop)
 
 
-def _step_mask(spec: Spec, actions: Sequence[Action], key: Callable[[Any], Any], s: Any, want: Any) -> tuple[int, int]:
-    """``(enabled, doing)``: actions with a non-stuttering step from ``s``, and those with a step to ``want``."""
+def _step_mask(
+    spec: Spec, actions: Sequence[Action], fair: Fairness, key: Callable[[Any], Any], s: Any, want: Any
+) -> tuple[int, int, set[tuple[int, tuple[Any, ...]]], set[tuple[int, tuple[Any, ...]]]]:
+    """``(enabled, doing, enabled classes, doing classes)``: non-stuttering steps from ``s``, and those to ``want``.
+
+    The classes are the per-instance fairness classes ``(action index, parameter values)``.
+    """
     constraint = getattr(spec, "constraint", None)
+    per_instance = {ai: params for ai, params, _kind in fair.instances}
     here = key(s)
     enabled = doing = 0
+    en_cls: set[tuple[int, tuple[Any, ...]]] = set()
+    do_cls: set[tuple[int, tuple[Any, ...]]] = set()
     for ai, act in enumerate(actions):
-        for _pm, t in act.fn(s) or ():
+        for pm, t in act.fn(s) or ():
             kt = key(t)
             if kt == here or (constraint is not None and not constraint(t)):
                 continue
             enabled |= 1 << ai
+            cls = (ai, tuple(_hashable(pm.get(p)) for p in per_instance[ai])) if ai in per_instance else None
+            if cls is not None:
+                en_cls.add(cls)
             if want is not None and kt == want:
                 doing |= 1 << ai
-    return enabled, doing
+                if cls is not None:
+                    do_cls.add(cls)
+    return enabled, doing, en_cls, do_cls
 
 
 def verify_lasso(spec: Spec, actions: Sequence[Action], prop: Property, fair: Fairness, trace: Trace) -> None:
@@ -446,18 +528,31 @@ def verify_lasso(spec: Spec, actions: Sequence[Action], prop: Property, fair: Fa
     enabled_all = -1
     enabled_any = 0
     taken = 0
+    cls_sets: list[set[tuple[int, tuple[Any, ...]]]] = []
+    cls_taken: set[tuple[int, tuple[Any, ...]]] = set()
     for i, s in enumerate(cycle):
         nxt = cycle[(i + 1) % len(cycle)] if len(cycle) > 1 else None
-        enabled, doing = _step_mask(spec, actions, key, s, key(nxt) if nxt is not None else None)
+        enabled, doing, en_cls, do_cls = _step_mask(spec, actions, fair, key, s, key(nxt) if nxt is not None else None)
         if nxt is not None and not doing:
             raise ReplayError(f"the loop of {prop.name!r} does not close: no step from state {loop + i + 1}")
         enabled_all &= enabled
         enabled_any |= enabled
         taken |= doing
+        cls_sets.append(en_cls)
+        cls_taken |= do_cls
+    kind_of = {ai: kind for ai, _p, kind in fair.instances}
+    cls_all = set.intersection(*cls_sets)
+    cls_any = set.union(*cls_sets)
+    # Only the action bits of the masks: the class bits of the graph are re-derived here from the spec.
+    mask = (1 << len(actions)) - 1
+    weak, strong = fair.weak & mask, fair.strong & mask
     if len(cycle) == 1:
-        if enabled_any & fair.any:
+        if enabled_any & (weak | strong) or cls_any:
             raise ReplayError(f"the lasso for {prop.name!r} stutters where a fair action is enabled")
-    elif fair.weak & enabled_all & ~taken or fair.strong & enabled_any & ~taken:
+        return
+    unfair_weak = any(kind_of[c[0]] == "weak" for c in cls_all - cls_taken)
+    unfair_strong = any(kind_of[c[0]] == "strong" for c in cls_any - cls_taken)
+    if weak & enabled_all & ~taken or strong & enabled_any & ~taken or unfair_weak or unfair_strong:
         raise ReplayError(f"the loop of {prop.name!r} is not fair when replayed")
 
 
@@ -514,6 +609,7 @@ def check_graph(
     for prop in props:
         checked += 1
         fair = fairness_of(actions, prop, fairness)
+        pg, fair = labelled(spec, actions, g, fair)
         q: list[bool] | None = None
         p: Sequence[bool]
         if prop.kind == "leads_to":
@@ -523,9 +619,9 @@ def check_graph(
             p = _Lazy(prop, g.states)  # P matters only where ~Q holds and a fair end is reachable
         else:
             p = _evaluate(prop, prop.p, g.states)
-        lasso = find_lasso(g, prop, fair, p, q)
+        lasso = find_lasso(pg, prop, fair, p, q)
         if lasso is not None:
-            trace = _rebuild(spec, actions, g, lasso, inits)
+            trace = _rebuild(spec, actions, pg, lasso, inits)
             verify_lasso(spec, actions, prop, fair, trace)
             result.violation = Violation("liveness", prop.name, prop.doc, trace)
             result.complete = False

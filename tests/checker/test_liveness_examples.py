@@ -18,6 +18,13 @@ def test_nobody_starves_with_fair_processes_np5():
     assert result.figures.liveness_properties == 5
 
 
+def test_nobody_starves_with_pluscal_fair_process_fairness_np5():
+    # `fair process` is one WF per philosopher: per-instance fairness of Loop and Eat on their `self`.
+    result = check_liveness(DiningPhilosophers(5), fairness={"Loop[self]": "weak", "Eat[self]": "weak"})
+    assert result.verdict == "ok"
+    assert result.figures.liveness_properties == 5
+
+
 def test_without_fairness_philosopher_1_starves_np5_and_the_lasso_replays():
     spec = DiningPhilosophers(5)
     result = check_liveness(spec, fairness={})
