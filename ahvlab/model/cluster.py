@@ -9,7 +9,7 @@ I/O the moment no Stargate will accept it.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ahvlab.model.config import Config, Timings
 from ahvlab.model.state import (
@@ -82,6 +82,7 @@ class Cluster:
         self.scope = tuple(nets[vm.network].addresses() if vm.network else () for vm in config.vms)
         self.managed = tuple(bool(s) for s in self.scope)
         self._topo: dict[tuple[object, ...], Topo] = {}
+        self._settled: dict[tuple[object, ...], Any] = {}
         self.net_peers = tuple(
             tuple(j for j in self.vm_range if self.net_of[j] == self.net_of[i] and self.managed[j])
             for i in self.vm_range
@@ -240,12 +241,27 @@ class Cluster:
     def settle(self, s: AHVState) -> AHVState:
         if not self.ha:
             return s
+        key = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.blocks, s.leaders, s.elect_timer, s.watch)
+        control = self._settled.get(key)
+        if control is None:
+            control = self._settle_control(s)
+            self._settled[key] = control
+        leaders, new_et, new_watch, io_ok = control
+        if leaders is not s.leaders or new_et is not s.elect_timer or new_watch is not s.watch:
+            s = s._replace(leaders=leaders, elect_timer=new_et, watch=new_watch)
+        return self._settle_io(s, io_ok)
+
+    def _settle_control(
+        self, s: AHVState
+    ) -> tuple[frozenset[int], tuple[int, ...], tuple[Watch, ...], tuple[bool, ...]]:
+        """Leaders, election timers and HA phases after the instant's consequences (a pure function, cached)."""
         hosts = self.hosts
         tp = self.topo(s)
         # A leader whose CVM died is gone; one that lost its majority steps down (its Zookeeper session ends).
-        if tp.kept != s.leaders:
-            s = s._replace(leaders=tp.kept)
-            tp = self.topo(s)
+        leaders = s.leaders
+        if tp.kept != leaders:
+            leaders = tp.kept
+            tp = self.topo(s._replace(leaders=leaders))
         et = s.elect_timer
         new_et = tuple(
             -1
@@ -253,33 +269,32 @@ class Cluster:
             else (et[h] if et[h] >= 0 else self.timings.election_after)
             for h in hosts
         )
-        if new_et != et:
-            s = s._replace(elect_timer=new_et)
+        if new_et == et:
+            new_et = et
         acting = tp.acting
         watch = s.watch
-        new_watch = None
+        out = list(watch)
         for h in hosts:
             w = watch[h]
-            nw = w
             if acting >= 0:
                 ok = tp.conn[h]
                 if not ok and w.phase == OK:
-                    nw = Watch(LOST, self.timings.detect_after)
+                    out[h] = Watch(LOST, self.timings.detect_after)
                 elif ok and w.phase in (LOST, TIMEOUT):
-                    nw = WATCH_OK
+                    out[h] = WATCH_OK
             if w.phase == FENCING and acting >= 0 and not any(h not in s.blocks[t] for t in tp.ack_from):
                 # The 60 s to the restart count from the last ack: the isolated VMs' first failed I/O is at
                 # the latest then, so they are dead (45 s) before the restart even when acks come late.
-                nw = Watch(FENCED, self.timings.restart_wait)
-            if nw is not w:
-                if new_watch is None:
-                    new_watch = list(watch)
-                new_watch[h] = nw
-        if new_watch is not None:
-            s = s._replace(watch=tuple(new_watch))
+                out[h] = Watch(FENCED, self.timings.restart_wait)
+        new_watch = tuple(out)
+        if new_watch == watch:
+            new_watch = watch
+        return leaders, new_et, new_watch, tp.io_ok
+
+    def _settle_io(self, s: AHVState, io_ok: tuple[bool, ...]) -> AHVState:
+        """A VM doing I/O sees its first failed I/O when no Stargate accepts its host; a working path clears it."""
         copies = s.copies
         new_copies = None
-        io_ok = tp.io_ok
         death = self.timings.vm_io_death
         for i in self.vm_range:
             if not self.does_io[i] or not copies[i]:
