@@ -74,5 +74,6 @@ def test_the_brief_scenarios_are_all_bundled():
         "what-if-restart-before-ack",
         "what-if-election-without-quorum",
         "what-if-leases-in-memory",
+        "what-if-segments-shared-wrongly",
         "no-failback",
     }
