@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ahvlab.checker.engine import bfs
+from ahvlab.checker.itf import load_trace, write_itf
 from ahvlab.checker.trace import replay_actions
 from ahvlab.model import AHVSpec, default_config, describe
 
@@ -69,3 +73,14 @@ def test_every_action_and_invariant_explains_itself_in_one_line() -> None:
     assert spec.name == "AHVCluster"
     for item in [*spec.actions(), *spec.invariants(), *spec.properties()]:
         assert item.doc and "\n" not in item.doc
+
+
+def test_a_counterexample_survives_an_itf_round_trip(tmp_path: Path) -> None:
+    spec = AHVSpec(default_config().with_mutations("leases_in_memory"))
+    r = bfs(spec)
+    assert r.violation is not None
+    path = tmp_path / "dup.itf.json"
+    write_itf(path, spec, r.violation.trace)
+    again = load_trace(spec, path)
+    assert again.states == r.violation.trace.states
+    assert [s.action for s in again.steps] == [s.action for s in r.violation.trace.steps]
