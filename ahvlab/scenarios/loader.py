@@ -572,7 +572,7 @@ def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ..
         config = model.default_config() if cluster is None else model.config_from_dict(cluster, source=r.file)
     except SpecLoadError as exc:
         if exc.line is None and exc.key:
-            exc.line = r.where.line_of(("cluster", *exc.key.split(".")))
+            exc.line = r.where.line_of(("cluster", *_key_path(exc.key)))
             exc.file = exc.file or r.file
         raise
     except UserError as exc:
@@ -590,6 +590,18 @@ def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ..
         except (TypeError, ValueError) as exc:
             raise r.fail(("scenario", "ha_mode"), f"cannot be applied: {exc}") from exc
     return config
+
+
+def _key_path(key: str) -> tuple[str | int, ...]:
+    """The model's key ``vms[2].memory`` (1-based) as a locator path ``("vms", 1, "memory")``."""
+    out: list[str | int] = []
+    for part in key.split("."):
+        m = re.fullmatch(r"(.+)\[(\d+)\]", part)
+        if m:
+            out += [m.group(1), int(m.group(2)) - 1]
+        else:
+            out.append(part)
+    return tuple(out)
 
 
 def _check_names(r: _Reader, scenario: Scenario) -> None:

@@ -182,3 +182,12 @@ def test_a_file_that_is_not_utf8_is_one_error(tmp_path):
     with pytest.raises(SpecLoadError) as info:
         find_scenario(str(path))
     assert str(info.value).endswith("s.toml:2: is not UTF-8 text (expected a UTF-8 TOML file)")
+
+
+def test_a_cluster_mistake_points_at_its_line_in_the_scenario():
+    text = (Path(__file__).resolve().parents[2] / "ahvlab/scenarios/data/host-lost.toml").read_text()
+    bad = text.replace('name = "VM2"\nmemory = 8', 'name = "VM2"\nmemroy = 8')
+    line = bad.splitlines().index("memroy = 8") + 1
+    with pytest.raises(SpecLoadError) as info:
+        parse_scenario(bad, "lab.toml")
+    assert str(info.value).startswith(f"lab.toml:{line}: vms[2].memroy: unknown key 'memroy'")
