@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from ahvlab.model.spec import AHVSpec
@@ -19,11 +20,23 @@ def _vm_status(spec: AHVSpec, s: AHVState, vm: int) -> str:
     return "failed"
 
 
+def _reserves(spec: AHVSpec, s: AHVState) -> list[int | None]:
+    """Guarantee mode: each host's reserved failover capacity under the capacity module's segment plan."""
+    capacity = importlib.import_module("ahvlab.model.capacity")
+    cl = spec.cluster
+    running = tuple(capacity.Vm(cl.vm_names[vm], cl.vm_memory[vm], h) for vm, h in enumerate(s.placement) if h >= 0)
+    plan = capacity.plan(tuple(cl.config.host_memory), running)
+    if not plan.ok:
+        return [None] * cl.n
+    return [f.reserve for f in capacity.figures(plan)]
+
+
 def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
     """Hosts, leader and VMs of ``state`` as plain values; hosts are numbered from 1.
 
     ``{"host_ids": [1, 2, 3], "vm_names": [...], "leader": 1 or None, "leaders": [...], "now": T,
-    "hosts": [{id, up, cvm_up, libvirtd_up, partitioned, fenced_by, ha_phase, health, memory, free_memory}],
+    "hosts": [{id, up, cvm_up, libvirtd_up, partitioned, fenced_by, ha_phase, health, memory, free_memory,
+    reserve (guarantee mode, else None)}],
     "vms": [{name, host, status, copies, sessions: [(slot, stargate, phase)], address}]}``
     """
     s: AHVState = state
@@ -32,6 +45,7 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
     for vm, h in enumerate(s.placement):
         if h >= 0:
             used[h] += cl.vm_memory[vm]
+    reserves = _reserves(spec, s) if cl.config.ha_mode == "guarantee" else [None] * cl.n
     hosts = []
     for h in cl.hosts:
         hosts.append(
@@ -46,6 +60,7 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
                 "health": {t + 1: s.health[h][t] for t in cl.hosts},
                 "memory": cl.config.host_memory[h],
                 "free_memory": cl.config.host_memory[h] - used[h],
+                "reserve": reserves[h],
             }
         )
     vms = []

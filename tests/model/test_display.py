@@ -7,7 +7,7 @@ from pathlib import Path
 from ahvlab.checker.engine import bfs
 from ahvlab.checker.itf import load_trace, write_itf
 from ahvlab.checker.trace import replay_actions
-from ahvlab.model import AHVSpec, default_config, describe
+from ahvlab.model import AHVSpec, Config, VMConfig, default_config, describe
 
 
 def test_format_state_names_the_variables_with_hosts_from_1() -> None:
@@ -84,3 +84,22 @@ def test_a_counterexample_survives_an_itf_round_trip(tmp_path: Path) -> None:
     again = load_trace(spec, path)
     assert again.states == r.violation.trace.states
     assert [s.action for s in again.steps] == [s.action for s in r.violation.trace.steps]
+
+
+def test_describe_shows_the_guarantee_reserve_of_the_worked_example_step_3() -> None:
+    c = Config(
+        host_memory=(100, 100, 100),
+        ha_mode="guarantee",
+        vms=(
+            VMConfig("VM01", memory=70, host=1),
+            VMConfig("VM02", memory=40, host=3),
+            VMConfig("VM03", memory=40, host=3),
+        ),
+        networks=(),
+        submodels=frozenset({"storage", "ha"}),
+    )
+    spec = AHVSpec(c)
+    hosts = describe(spec, next(iter(spec.init())))["hosts"]
+    assert [(h["id"], h["reserve"]) for h in hosts] == [(1, 0), (2, 80), (3, 0)]
+    best = AHVSpec(default_config())
+    assert describe(best, next(iter(best.init())))["hosts"][0]["reserve"] is None
