@@ -88,6 +88,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     vf.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one testcase per check)")
     vf.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the report")
     vf.add_argument("--force", action="store_true", help="overwrite the --junit file even if ahvlab did not write it")
+    vf.add_argument(
+        "--traces", action="store_true", help="also print the counterexamples and examples of checks that pass"
+    )
     vf.set_defaults(run=run_verify)
 
 
@@ -236,11 +239,11 @@ def run_walk(args: argparse.Namespace) -> int:
     return 12 if failed else 0
 
 
-def _print_outcome(con: Console, o: Outcome) -> None:
+def _print_outcome(con: Console, o: Outcome, traces: bool = False) -> None:
     mark = "[green]ok[/]  " if o.ok else "[red]FAIL[/]"
     con.print(f"  {mark} {o.kind}: ", end="")
     con.print(f"{o.name} -- {o.message}", markup=False)
-    if not o.ok and o.details:
+    if o.details and (not o.ok or (traces and o.kind == "check")):
         for line in o.details.splitlines():
             con.print(f"         {line}", markup=False)
 
@@ -268,7 +271,7 @@ def run_verify(args: argparse.Namespace) -> int:
         reports.append(report)
         if not args.json:
             for o in report.outcomes:
-                _print_outcome(con, o)
+                _print_outcome(con, o, args.traces)
     if args.junit:
         from ahvlab.checker.junit import write_junit
 

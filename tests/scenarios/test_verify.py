@@ -177,3 +177,11 @@ def test_list_json_names_every_bundled_scenario_with_its_expected_verdicts(capsy
 def test_a_bad_pause_is_a_usage_error(capsys):
     code, _, err = run(capsys, "scenario", "walk", LAMPS, "--pause", "-2")
     assert code == 2 and "must not be negative" in err
+
+
+def test_verify_traces_prints_the_counterexample_of_an_expected_failure(capsys):
+    code, out, _ = run(capsys, "scenario", "verify", LAMPS)
+    assert code == 0 and "State 4: inc" not in out
+    code, out, _ = run(capsys, "scenario", "verify", LAMPS, "--traces")
+    assert code == 0
+    assert "State 4: inc  T+0\n           x = 3  (was 2)" in out
