@@ -93,3 +93,25 @@ def test_the_worked_example_in_the_docs_is_what_the_command_prints(capsys: pytes
     command, shown = block
     assert main(shlex.split(command)) == 0
     assert capsys.readouterr().out == shown
+
+
+def test_two_failures_plan_per_pair_and_name_no_single_segment(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capacity", "--hosts", "100,100,100,100", "--vm", "a=30@1", "--vm", "b=30@2", "--vm", "c=30@3"]
+    assert main([*argv, "--failures", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["admitted"] is True
+    assert [v["segment_host"] for v in data["vms"]] == [None, None, None]
+    assert main([*argv, "--failures", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "tolerating 2 host failures" in out
+    assert "h1+h2: " in out
+
+
+def test_the_largest_host_rule_is_a_switch(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capacity", "--hosts", "200,100,100", "--vm", "small=50@2", "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["admitted"] is True
+    assert main([*argv, "--largest-host-rule"]) == 0
+    vm = json.loads(capsys.readouterr().out)["vms"][0]
+    assert vm["admitted"] is False
+    assert vm["reason"] == "refused: host 2 has 50 free, the largest-host rule reserves 100"
