@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 MUTATIONS: dict[str, str] = {
-    "no_failback": "the remote Stargate never quiesces: sessions stay remote forever (the failback example is never found)",
+    "no_failback": "the remote Stargate never quiesces: sessions stay remote forever (SessionsFailBack; "
+    "the failback example is never found)",
     "redirect_ignores_health": "the redirector redirects to any Stargate, even one it believes down (redirect_to_healthy)",
     "frodo_ignores_vcpus": "Frodo opens num_queues connections even for a 1-vCPU VM (frodo_queue_count)",
     "no_fencing": "the leader restarts a lost host's VMs without blocking its I/O first (no_phantom_vm)",
