@@ -157,3 +157,22 @@ def test_mutated_ahv_scenarios_give_a_scenario_or_one_clear_error(data):
         else:
             lines[i] = data.draw(st.sampled_from(["", "[[cluster.vms]]", "[cluster.timings]", "detect_after = 0"]))
     try_session("\n".join(lines))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_verify_command_on_a_mutated_file_exits_with_a_pinned_code_and_no_traceback(tmp_path, capsys, data):
+    from ahvlab.cli import main
+
+    lines = VALID.splitlines()
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        lines[i] = data.draw(st.sampled_from([*FRAGMENTS, "", lines[i][: len(lines[i]) // 2]]))
+    path = tmp_path / "fuzzed.toml"
+    path.write_text("\n".join(lines))
+    code = main(["scenario", "verify", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 12, 150)
+    assert "Traceback" not in out + err
