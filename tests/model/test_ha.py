@@ -236,3 +236,26 @@ def test_a_vm_doing_no_io_becomes_a_phantom_but_never_gets_storage_access() -> N
     r2 = bfs(spec, Options(invariants=others))
     assert r2.verdict == "ok" and r2.complete
     assert r2.figures.distinct == 7969
+
+
+def test_libvirtd_lost_timeline_fences_the_hosts_own_stargate_too(spec: AHVSpec) -> None:
+    picks: list[Pick] = [
+        ("kill_libvirtd", {"host": 2}),
+        ("tick", {"to": 20}),
+        ("start_timeout", {"host": 2}),
+        ("tick", {"to": 60}),
+        ("fence_host", {"host": 2}),
+        ("ack_block", {"stargate": 2, "host": 2}),
+        ("ack_block", {"stargate": 1, "host": 2}),
+        ("ack_block", {"stargate": 3, "host": 2}),
+        ("tick", {"to": 105}),
+        ("vm_dies", {"vm": "VM2", "host": 2}),
+        ("tick", {"to": 120}),
+        ("restart_vms", {"host": 2, "targets": "VM2->3"}),
+    ]
+    times = timeline(spec, picks)
+    assert (times["kill_libvirtd(2)"], times["start_timeout(2)"], times["fence_host(2)"]) == (0, 20, 60)
+    assert (times["vm_dies(2)"], times["restart_vms(2)"]) == (105, 120)
+    last = spec.format_state(run(spec, picks).last)
+    assert last["blocks"] == (frozenset({2}), frozenset({2}), frozenset({2}))
+    assert last["placement"] == (1, 3, 3)
