@@ -175,6 +175,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{args.failures} failures with {len(caps)} hosts", key="--failures", expected="fewer failures than hosts"
         )
+    if args.failures > 1 and args.reserve_rule != "max_per_host":
+        raise UsageError(
+            f"{args.reserve_rule} with --failures {args.failures}",
+            key="--reserve-rule",
+            expected="max_per_host when tolerating more than one failure",
+        )
     verdicts, final = start_in_order(
         caps,
         vms,

@@ -344,6 +344,8 @@ def plan(
     n = len(capacities)
     if failures < 1:
         raise ValueError(f"failures must be >= 1, got {failures}")
+    if failures > 1 and reserve_rule != "max_per_host":
+        raise ValueError(f"the reserve rule {reserve_rule!r} is defined for single failures only")
     use = used(capacities, vms)
     for h in range(n):
         if use[h] > capacities[h]:

@@ -70,6 +70,7 @@ def test_step_4_refuses_vm01_and_still_exits_0(capsys: pytest.CaptureFixture[str
         (["--hosts", "100,100", "--vm", "VM01=70@0"], "--vm: VM01=70@0: host 0 out of range"),
         (["--hosts", "100,100", "--vm", "A=1@1", "--vm", "A=2@2"], "--vm: VM A given twice"),
         (["--hosts", "100,100", "--failures", "2"], "--failures: 2 failures with 2 hosts"),
+        (["--hosts", "1,1,1", "--failures", "2", "--reserve-rule", "sum"], "--reserve-rule: sum with --failures 2"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
