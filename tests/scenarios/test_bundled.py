@@ -64,6 +64,7 @@ def test_the_brief_scenarios_are_all_bundled():
         "ipam-leader-local",
         "ipam-leader-remote",
         "host-lost",
+        "libvirtd-lost",
         "network-partition",
         "leader-host-lost",
         "guarantee-steps-1-2",
