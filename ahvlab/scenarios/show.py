@@ -57,6 +57,8 @@ def _fine(name: str, old: Any, new: Any, depth: int, out: list[tuple[str, Any, A
 def change_lines(spec: Spec, before: Any | None, after: Any) -> list[str]:
     """``name = new (was old)`` for each changed part; sets show what was added and removed."""
     new_vars = display_vars(spec, after)
+    if before is None and ahv.is_ahv(spec):
+        return ahv.summary(spec, after)
     if before is None:
         # The whole state, one line per host or VM when a variable is a table of them.
         lines: list[str] = []
