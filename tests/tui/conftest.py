@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import tui_toy
-from tui_toy import Recorder
-
 from ahvlab.tui.app import AhvlabApp
+from tests.tui import tui_toy
+from tests.tui.tui_toy import Recorder
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import tui_toy
 from textual.widgets import Input, OptionList, SelectionList
-from tui_toy import Recorder
 
 from ahvlab.checker.itf import read_itf
 from ahvlab.tui.app import AhvlabApp, default_file_name
@@ -19,6 +17,8 @@ from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
 from ahvlab.tui.widgets.actions import ActionList
 from ahvlab.tui.widgets.timeline import TimelineTable
+from tests.tui import tui_toy
+from tests.tui.tui_toy import Recorder
 
 SIZE = (120, 40)
 

@@ -6,11 +6,11 @@ import asyncio
 import os
 import tempfile
 
-import tui_toy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ahvlab.tui.app import AhvlabApp
+from tests.tui import tui_toy
 
 # Every binding of the app and its dialogs, plus keys that move, pick, type and close. `q` is left out:
 # it ends the run (its own test checks the exit status).

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tui_toy import Recorder
-
 from ahvlab.tui.app import AhvlabApp
 from ahvlab.tui.messages import CheckFinished, StepShown
 from ahvlab.tui.workbench import open_workbench
+from tests.tui.tui_toy import Recorder
 
 SCENARIO = "what-if-no-fencing"
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import tui_toy
-
 from ahvlab.tui.app import AhvlabApp
+from tests.tui import tui_toy
 
 NARROW = (80, 24)
 MEDIUM = (120, 40)

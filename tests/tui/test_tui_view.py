@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import tui_toy
-
 from ahvlab.tui.view import Change, changes, frame, show, show_time, timeline
+from tests.tui import tui_toy
 
 
 class Host(NamedTuple):
