@@ -70,7 +70,8 @@ def test_the_improvement_phases_beat_the_greedy_start() -> None:
 
 def test_mthm_can_miss_a_full_packing_that_exists() -> None:
     # Found by solver.find_mthm_miss: sizes 3, 2, 2 into room 3 and 4. Phase 1 puts a 2 in
-    # each knapsack, the 3 fits nowhere after that and the later phases do not recover.
+    # each knapsack; the replacement phase swaps the 2 in room 3 for the 3, and no phase
+    # after it puts the freed 2 next to the other one in room 4.
     got = mthm([3, 2, 2], [3, 2, 2], [3, 4])
     assert got.count(None) == 1
     exact = solver.place((3, 2, 2), (3, 4))
