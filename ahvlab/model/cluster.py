@@ -48,6 +48,8 @@ class Topo(NamedTuple):
     """The acting leader's libvirtd connection to every host works."""
     ack_from: tuple[int, ...]
     """Stargates a block order reaches: running and reachable from the acting leader."""
+    truth: tuple[tuple[bool, ...], ...]
+    """truth[r]: the health table redirector r would hold after a complete NOP round."""
 
 
 class Cluster:
@@ -180,7 +182,8 @@ class Cluster:
         conn = tuple(acting >= 0 and s.host_up[h] and s.libvirtd_up[h] and reach(s, acting, h) for h in hosts)
         # Block orders come from the leader: with none, no order is in flight.
         ack_from = tuple(t for t in hosts if serving[t] and acting >= 0 and reach(s, acting, t))
-        return Topo(tuple(acc), io_ok, serving, quorum, eligible, kept, leader_for, acting, conn, ack_from)
+        truth = tuple(tuple(acc[t][r] for t in hosts) for r in hosts)
+        return Topo(tuple(acc), io_ok, serving, quorum, eligible, kept, leader_for, acting, conn, ack_from, truth)
 
     @staticmethod
     def reach(s: AHVState, a: int, b: int) -> bool:

@@ -24,6 +24,8 @@ class Storage:
 
     def __init__(self, cl: Cluster) -> None:
         self.cl = cl
+        self._wf_copies: dict[Any, bool] = {}
+        self._wf_hosts: dict[Any, bool] = {}
 
     # -- helpers ----------------------------------------------------------------
 
@@ -80,27 +82,30 @@ class Storage:
         is not a deadlock.
         """
         cl = self.cl
-        acc = cl.topo(s).acc
-        stutter: dict[str, Any] | None = None
+        tp = cl.topo(s)
+        acc, truth = tp.acc, tp.truth
+        first = -1
+        changed = False
         for r in cl.hosts:
             if not s.host_up[r]:
                 continue
+            if first < 0:
+                first = r
             row = s.health[r]
+            if row == truth[r]:
+                continue
             for t in cl.hosts:
                 ok = acc[t][r]
-                params = {"redirector": r + 1, "stargate": t + 1}
                 if ok == row[t]:
-                    if stutter is None:
-                        stutter = params
                     continue
                 new_row = (*row[:t], ok, *row[t + 1 :])
                 nxt = s._replace(health=(*s.health[:r], new_row, *s.health[r + 1 :]))
                 if not ok:
                     nxt = self._drop_where(nxt, lambda c, x, r=r, t=t: c.host == r and x.target == t)
-                yield params, cl.settle(nxt)
-                stutter = {}
-        if stutter:
-            yield stutter, s
+                yield {"redirector": r + 1, "stargate": t + 1}, cl.settle(nxt)
+                changed = True
+        if not changed and first >= 0:
+            yield {"redirector": first + 1, "stargate": 1}, s
 
     def _drop_where(self, s: AHVState, pred: Any) -> AHVState:
         copies = s.copies
@@ -242,32 +247,38 @@ class Storage:
 
     def no_session_on_dead_stargate(self, s: AHVState) -> bool:
         """No connected session to a dead Stargate survives a completed NOP round of its redirector."""
-        cl = self.cl
-        acc = cl.topo(s).acc
-        for c in (c for cs in s.copies for c in cs):
-            h = c.host
-            row = s.health[h]
-            if any(row[t] != acc[t][h] for t in cl.hosts):
-                continue  # this redirector's round is not complete yet
-            for x in c.sessions:
-                if x.phase == CONNECTED and not (s.host_up[x.target] and s.cvm_up[x.target]):
-                    return False
+        tp = self.cl.topo(s)
+        truth, serving = tp.truth, tp.serving
+        for cs in s.copies:
+            for c in cs:
+                if s.health[c.host] != truth[c.host]:
+                    continue  # this redirector's round is not complete yet
+                for x in c.sessions:
+                    if x.phase == CONNECTED and not serving[x.target]:
+                        return False
         return True
 
     def well_formed(self, s: AHVState) -> bool:
         """Every field has its type and shape: tuples per host and per VM, phases and targets in range."""
-        cl = self.cl
-        n, nvm = cl.n, cl.nvm
-        if not isinstance(s.now, int) or s.now < 0:
+        # Most states share these parts with many others: each part's verdict is cached.
+        k1 = (s.copies, s.host_up)
+        ok = self._wf_copies.get(k1)
+        if ok is None:
+            ok = self._wf_copies[k1] = self._copies_well_formed(s)
+        if not ok:
             return False
-        for f in (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned):
-            if len(f) != n or not all(isinstance(b, bool) for b in f):
-                return False
-        if len(s.health) != n or any(len(row) != n for row in s.health):
-            return False
+        k2 = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.health, s.leaders, s.elect_timer, s.watch, s.blocks)
+        ok = self._wf_hosts.get(k2)
+        if ok is None:
+            ok = self._wf_hosts[k2] = self._hosts_well_formed(s)
+        n = self.cl.n
+        return ok and isinstance(s.now, int) and s.now >= 0 and all(-1 <= p < n for p in s.placement)
+
+    def _copies_well_formed(self, s: AHVState) -> bool:
+        n, nvm = self.cl.n, self.cl.nvm
         if len(s.copies) != nvm or len(s.placement) != nvm or len(s.address) != nvm:
             return False
-        for vm, copies in enumerate(s.copies):
+        for copies in s.copies:
             hosts = [c.host for c in copies]
             if hosts != sorted(set(hosts)):
                 return False
@@ -277,8 +288,16 @@ class Storage:
                 for x in c.sessions:
                     if x.phase not in PHASES or (x.phase == DROPPED) != (x.target == -1) or x.target >= n:
                         return False
-            if not -1 <= s.placement[vm] < n:
+        return True
+
+    def _hosts_well_formed(self, s: AHVState) -> bool:
+        cl = self.cl
+        n = cl.n
+        for f in (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned):
+            if len(f) != n or not all(isinstance(b, bool) for b in f):
                 return False
+        if len(s.health) != n or any(len(row) != n for row in s.health):
+            return False
         if any(not s.host_up[h] and s.cvm_up[h] for h in cl.hosts):
             return False
         if any(not (0 <= ldr < n) for ldr in s.leaders) or len(s.elect_timer) != n or len(s.watch) != n:
