@@ -145,4 +145,13 @@ def open_workbench(arg: str | None) -> Workbench:
         raise UsageError(f"cannot open {arg!r}: scenarios are not part of this build") from exc
     scenario = scenarios.find_scenario(arg)
     session = scenario.session()
-    return Workbench(session, scenario.title, DEFAULT_TARGET, scenario.config, scenario)
+    source = DEFAULT_TARGET if scenario.target is None else _resolved_target(scenario.target, scenario.file)
+    return Workbench(session, scenario.title, source, scenario.config, scenario)
+
+
+def _resolved_target(target: str, scenario_file: str) -> str:
+    """A scenario's ``spec = "file.py:Class"`` is relative to the scenario file; traces need it absolute."""
+    path, _, cls = target.rpartition(":")
+    if path.endswith(".py") and not Path(path).is_absolute():
+        path = str((Path(scenario_file).parent / path).resolve())
+    return f"{path}:{cls}"
