@@ -155,8 +155,10 @@ def render(data: dict[str, Any], hosts: list[HostFigures], header: str) -> str:
         lines.append(
             f"{len(data['vms']) - len(refused)} of {len(data['vms'])} VMs admitted; refused: {', '.join(refused)}"
         )
-    else:
+    elif data["vms"]:
         lines.append(f"All {len(data['vms'])} VMs admitted.")
+    else:
+        lines.append("No VM given (--vm NAME=SIZE@HOST).")
     return "\n".join(lines)
 
 

@@ -499,9 +499,7 @@ def admit(
     }
     parcel = sum(v.size for v in running if v.host == vm.host)
     if parcel + vm.size > capacities[vm.host]:
-        reason = (
-            f"host {vm.host + 1} cannot hold the parcel: {parcel} used + {vm.size} > capacity {capacities[vm.host]}"
-        )
+        reason = f"refused: host {vm.host + 1} cannot hold the parcel: {parcel} used + {vm.size} > capacity {capacities[vm.host]}"
         return Admission(vm, False, reason, plan(capacities, running, **opts))
     after = plan(capacities, (*running, vm), **opts)
     if after.ok:

@@ -75,7 +75,7 @@ def test_refused_vms_do_not_run_and_later_ones_are_judged_without_them() -> None
 def test_a_parcel_that_does_not_fit_its_host_is_refused_with_the_figures() -> None:
     got = admit(THREE, (VM01,), Vm("VM09", 40, 0))
     assert not got.admitted
-    assert got.reason == "host 1 cannot hold the parcel: 70 used + 40 > capacity 100"
+    assert got.reason == "refused: host 1 cannot hold the parcel: 70 used + 40 > capacity 100"
 
 
 def test_an_unknown_host_is_a_value_error() -> None:
