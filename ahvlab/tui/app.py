@@ -49,7 +49,9 @@ from ahvlab.tui.widgets.timeline import TimelinePanel, TimelineTable
 from ahvlab.tui.workbench import Workbench
 
 # Actions that change or move the trace: refused while a modal screen (a check, a picker) is open.
-MAIN_SCREEN_ACTIONS = frozenset({"next", "previous", "first", "last", "pick", "check", "violation", "knobs", "save"})
+MAIN_SCREEN_ACTIONS = frozenset(
+    {"next", "previous", "first", "last", "pick", "branch", "check", "violation", "knobs", "save"}
+)
 
 
 def default_file_name(title: str) -> str:
@@ -71,6 +73,7 @@ class AhvlabApp(App[int]):
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
         Binding("a", "pick", "Act"),
+        Binding("b", "branch", "Branch", show=False),
         Binding("c", "check", "Check"),
         Binding("v", "violation", "Violation"),
         Binding("m", "knobs", "What-ifs"),
@@ -210,6 +213,26 @@ class AhvlabApp(App[int]):
         kept = f"; the {cut} later step{'s are' if cut != 1 else ' is'} kept as a branch" if cut else ""
         self.say(f"took {label} at step {s.cursor - 1}{kept}")
 
+    def action_branch(self) -> None:
+        """Go back to the newest branch: its steps replace the trace after the point where it was cut."""
+        s = self.wb.session
+        if not s.branches:
+            self.say("no branch yet: take an action in the middle of the trace (a) to make one")
+            return
+        branch = s.branches.pop()
+        s.goto(branch.at)
+        taken = 0
+        try:
+            for step in branch.steps:
+                s.do(step.action or "", step.params)
+                taken += 1
+        except SessionError as exc:
+            self.say(f"the branch replays only {taken} of its {len(branch.steps)} steps: {exc}", error=True)
+        else:
+            self.say(f"back on the branch from step {branch.at}; the trace it replaced is now a branch")
+        s.goto(branch.at + 1 if taken else branch.at)
+        self.refresh_trace("branch")
+
     # -- checking ----------------------------------------------------------------
 
     def action_check(self) -> None:
@@ -345,6 +368,7 @@ HELP = {
     "violation": "jump to the first step where an invariant fails",
     "knobs": "what-ifs: switch mutations, change timings, re-check",
     "save": "save the trace as ITF JSON",
+    "branch": "swap the trace after a branch point with the newest branch",
     "help": "this help",
     "quit": "quit",
 }

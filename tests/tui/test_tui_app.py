@@ -355,3 +355,30 @@ async def test_applying_the_what_ifs_unchanged_says_so(recorder: Recorder) -> No
         await pilot.pause()
         assert recorder.of(Notice)[-1].text == "no what-if changed"
         assert len(app.wb.session) == 4
+
+
+async def test_b_swaps_back_to_the_branch_and_keeps_the_other_continuation(
+    lamps_app: AhvlabApp, recorder: Recorder
+) -> None:
+    async with lamps_app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        session = lamps_app.wb.session
+        original = [session.label(i) for i in range(len(session))]
+        await pilot.press("v", "left", "a", *"wait", "enter")
+        await pilot.pause()
+        assert [session.label(i) for i in range(len(session))] == ["init", "switch(lamp=0)", "switch(lamp=1)", "wait"]
+        await pilot.press("b")
+        await pilot.pause()
+        assert [session.label(i) for i in range(len(session))] == original
+        assert [(b.at, [st.action for st in b.steps]) for b in session.branches] == [(2, ["wait"])]
+        assert session.cursor == 3
+        assert recorder.of(TraceChanged)[-1] == TraceChanged("branch", 5)
+        assert recorder.of(Notice)[-1].text == "back on the branch from step 2; the trace it replaced is now a branch"
+
+
+async def test_b_without_a_branch_says_how_to_make_one(lamps_app: AhvlabApp, recorder: Recorder) -> None:
+    async with lamps_app.run_test(size=SIZE, message_hook=recorder) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert (
+            recorder.of(Notice)[-1].text == "no branch yet: take an action in the middle of the trace (a) to make one"
+        )

@@ -15,7 +15,7 @@ from tests.tui import tui_toy
 # Every binding of the app and its dialogs, plus keys that move, pick, type and close. `q` is left out:
 # it ends the run (its own test checks the exit status).
 KEYS = [
-    "right", "left", "up", "down", "home", "end", "n", "p", "g", "G", "a", "c", "v", "m", "s",
+    "right", "left", "up", "down", "home", "end", "n", "p", "g", "G", "a", "b", "c", "v", "m", "s",
     "question_mark", "f1", "enter", "escape", "tab", "shift+tab", "space", "x", "1", "backspace",
 ]  # fmt: skip
 

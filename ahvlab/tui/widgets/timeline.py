@@ -67,7 +67,7 @@ class TimelinePanel(Vertical):
             self._place_cursor()
         branches = self.query_one("#branches", Static)
         branches.display = bool(timeline.branches)
-        text = Text("branches", "bold")
+        text = Text.assemble(("branches", "bold"), (" (b: back to the newest)", "dim"))
         for b in timeline.branches:
             text.append(f"\n⎇ at {b.at}: {b.count} step{'s' if b.count != 1 else ''} from {b.first}")
         branches.update(text)
