@@ -8,6 +8,8 @@ from fingerprints and then re-played against the spec before it is reported.
 
 from __future__ import annotations
 
+import functools
+import gc
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -249,6 +251,27 @@ def _successors(search: _Search, s: Any) -> Iterable[tuple[int, Any]]:
             raise SpecError(f"action {act.name!r} raised {type(exc).__name__}: {exc}") from exc
 
 
+def _no_gc(search: Callable[[Spec, Options | None], Result]) -> Callable[[Spec, Options | None], Result]:
+    """Run a search with the cyclic garbage collector paused.
+
+    States are tuples that form no cycles, so the collector finds nothing, yet it
+    walks the ever-growing seen-set on every generation-2 pass: 5-12% of a run.
+    """
+
+    @functools.wraps(search)
+    def run(spec: Spec, opts: Options | None = None) -> Result:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return search(spec, opts)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return run
+
+
+@_no_gc
 def bfs(spec: Spec, opts: Options | None = None) -> Result:
     """Breadth-first search: the counterexample it reports is a shortest one."""
     opts = opts or Options()
@@ -387,6 +410,7 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
     return search.result(complete and f.stopped is None)
 
 
+@_no_gc
 def dfs(spec: Spec, opts: Options | None = None) -> Result:
     """Depth-first search: less memory for the queue; counterexamples are not shortest."""
     opts = opts or Options()
