@@ -26,6 +26,7 @@ never holds where it must not, and the loop is fair -- before it is reported.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 from collections import deque
@@ -601,6 +602,19 @@ def check_graph(
     props = temporal_properties(spec, properties)
     if result.violation is not None or not result.complete or not props:
         return result
+    # Millions of small acyclic tuples and lists: the cyclic collector would rescan them all, for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_graph(spec, opts, result, props, fairness)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_graph(
+    spec: Spec, opts: Options, result: Result, props: Sequence[Property], fairness: FairnessMap | None
+) -> Result:
     start = time.monotonic()
     actions = list(spec.actions())
     g = StateGraph.from_options(opts)
