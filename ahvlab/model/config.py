@@ -266,15 +266,28 @@ _TOP_KEYS = {
 
 
 def _line_of(text: str | None, key: str) -> int | None:
-    """Best effort: the first line where ``key`` is assigned (tomllib keeps no positions)."""
+    """Best effort: the line where ``key`` (e.g. ``vms[2].disks``) is written (tomllib keeps no positions)."""
     if not text:
         return None
+    lines = text.splitlines()
+    start = 0
+    m = re.match(r"(\w+)\[(\d+)\]", key)
+    if m:
+        # The n-th [[vms]] (or [[cluster.vms]]) table: search from its header on.
+        header = re.compile(rf"^\s*\[\[\s*(cluster\.)?{m.group(1)}\s*\]\]")
+        seen = 0
+        for n, line in enumerate(lines):
+            if header.search(line):
+                seen += 1
+                if seen == int(m.group(2)):
+                    start = n
+                    break
     leaf = key.rsplit(".", 1)[-1].split("[", 1)[0]
     pat = re.compile(rf"^\s*\[*\s*{re.escape(leaf)}\s*[=\]]")
-    for n, line in enumerate(text.splitlines(), start=1):
-        if pat.search(line):
-            return n
-    return None
+    for n in range(start, len(lines)):
+        if pat.search(lines[n]):
+            return n + 1
+    return start + 1 if m else None
 
 
 def _type_error(key: str, value: Any, expected: str) -> SpecLoadError:

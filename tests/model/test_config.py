@@ -119,3 +119,11 @@ def test_a_scenario_cluster_table_is_accepted() -> None:
     c = config_from_dict({"hosts": 4, "max_failures": 2}, source="scenario.toml")
     assert c.host_memory == (32, 32, 32, 32)
     assert isinstance(c, Config) and c.max_failures == 2
+
+
+def test_the_line_points_into_the_right_vm_table(tmp_path: Path) -> None:
+    f = tmp_path / "two.toml"
+    f.write_text('[[vms]]\nname = "VM1"\ndisks = 1\nhost = 1\n\n[[vms]]\nname = "VM2"\ndisks = 0\nhost = 2\n')
+    with pytest.raises(SpecLoadError) as err:
+        load_config(f)
+    assert (err.value.line, err.value.key) == (8, "vms[2].disks")
