@@ -140,7 +140,9 @@ def _fail(key: str, message: str, expected: str | None = None) -> SpecLoadError:
 
 
 def _validate(c: Config) -> None:
-    if not isinstance(c.host_memory, tuple) or not c.host_memory:
+    if not isinstance(c.host_memory, tuple) or not isinstance(c.vms, tuple) or not isinstance(c.networks, tuple):
+        raise _fail("hosts", "host_memory, vms and networks must be tuples (a frozen config)", "tuples")
+    if not c.host_memory:
         raise _fail("hosts", "a cluster needs at least one host", "a non-empty list of host memory sizes in GiB")
     for i, mem in enumerate(c.host_memory, start=1):
         if not isinstance(mem, int) or isinstance(mem, bool) or mem < 1:
