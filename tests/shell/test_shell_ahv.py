@@ -166,3 +166,17 @@ def test_loading_an_unknown_scenario_is_one_error_line_with_a_suggestion() -> No
     out = sh.run("load host-lots")
     assert out.startswith("error: no scenario named 'host-lots'; did you mean 'host-lost'?")
     assert out.count("\n") == 1
+
+
+def test_mutate_on_the_command_line_starts_with_the_what_if_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_script(tmp_path, "mutate\n")
+    assert code == 0
+    assert "  off  no_fencing" in capsys.readouterr().out
+    path = tmp_path / "lesson.txt"
+    assert main(["shell", "--mutate", "no_fencing", "--script", str(path)]) == 0
+    assert "  on   no_fencing" in capsys.readouterr().out
+    assert main(["shell", "--mutate", "no_fence", "--script", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ahvlab: error: unknown mutation 'no_fence' (expected one of: ") and err.count("\n") == 1
