@@ -251,5 +251,6 @@ class Session:
             if self.cursor < len(self.steps) - 1:
                 self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
             self.steps = [*self.steps[: self.cursor + 1], *tail]
+            self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
             self._enabled_cache = None
         return result

@@ -100,3 +100,13 @@ def test_time_is_shown_from_the_spec():
     s.do("tick")
     s.do("tick")
     assert [s.time(i) for i in range(3)] == [0, 10, 20]
+
+
+def test_a_loaded_counterexample_drops_the_narration_of_the_steps_it_replaced():
+    s = Session(Pour())
+    s.do("fill_small")
+    s.do("empty_small")
+    s.narration = {0: "start", 1: "fill the small jug", 2: "and empty it"}
+    s.goto(0)
+    s.check(Options())
+    assert s.narration == {0: "start"}
