@@ -41,6 +41,8 @@ class Options:
     """Look for ``sometimes`` examples while searching."""
     progress: ProgressFn | None = None
     progress_interval: float = 5.0
+    cancel: Callable[[], bool] | None = None
+    """Polled about every thousand states; returning True stops the search with partial figures (a front end's Stop button)."""
     init_states: Sequence[Any] | None = None
     """Start from these states instead of ``spec.init()`` (the shell checks from the current state)."""
     record_graph: bool = False
@@ -125,6 +127,9 @@ class _Search:
         if self.opts.max_seconds is not None and now - self.start >= self.opts.max_seconds:
             f.stopped = "max_seconds"
             raise _Stop
+        if self.opts.cancel is not None and self.opts.cancel():
+            f.stopped = "cancelled"
+            raise _Stop
         if self.opts.progress and now - self.last_progress >= self.opts.progress_interval:
             self.last_progress = now
             f.seconds = now - self.start
@@ -183,6 +188,9 @@ class _Search:
         f = self.figures
         if self.opts.max_seconds is not None and now - self.start >= self.opts.max_seconds:
             f.stopped = "max_seconds"
+            raise _Stop
+        if self.opts.cancel is not None and self.opts.cancel():
+            f.stopped = "cancelled"
             raise _Stop
         if self.opts.progress and now - self.last_progress >= self.opts.progress_interval:
             self.last_progress = now
@@ -566,6 +574,9 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                 now = time.monotonic()
                 if opts.max_seconds is not None and now - start >= opts.max_seconds:
                     f.stopped = "max_seconds"
+                    raise _Stop
+                if opts.cancel is not None and opts.cancel():
+                    f.stopped = "cancelled"
                     raise _Stop
                 if opts.progress and now - last_progress >= opts.progress_interval:
                     last_progress = now

@@ -91,6 +91,7 @@ _STOPPED = {
     "max_states": "Stopped at the --max-states bound",
     "max_seconds": "Stopped at the --max-seconds bound",
     "interrupted": "Interrupted (Ctrl-C)",
+    "cancelled": "Stopped on request",
 }
 
 

@@ -256,12 +256,10 @@ class AhvlabApp(App[int]):
         stop = self._stop_check
 
         def progress(figures: Any) -> None:
-            if stop.is_set():
-                # The engines stop cleanly, with partial figures, on an interrupt.
-                raise KeyboardInterrupt
             self.post_message(CheckProgress.of(figures))
 
-        opts = Options(progress=progress, progress_interval=0.5, max_seconds=self.check_seconds)
+        # The engines poll `cancel` and stop cleanly, with partial figures.
+        opts = Options(progress=progress, progress_interval=0.5, max_seconds=self.check_seconds, cancel=stop.is_set)
         try:
             result = self.wb.check(opts)
         except (UserError, SpecError, ReplayError, SessionError) as exc:

@@ -201,3 +201,16 @@ def test_progress_is_reported_while_searching():
     seen = []
     bfs(Grid(n=40), Options(progress=seen.append, progress_interval=0.0))
     assert seen and seen[-1].distinct > 0
+
+
+def test_a_cancel_callback_stops_the_search_with_partial_figures():
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 1
+
+    result = bfs(Grid(n=60), Options(cancel=cancel))
+    assert result.figures.stopped == "cancelled"
+    assert not result.complete
+    assert 0 < result.figures.distinct < 61 * 61

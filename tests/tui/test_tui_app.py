@@ -291,7 +291,7 @@ async def test_escape_stops_a_running_check_with_partial_figures(recorder: Recor
         await pilot.pause()
         result = recorder.of(CheckFinished)[0].result
         assert result is not None and result.violation is None
-        assert result.figures.stopped == "interrupted" and not result.complete
+        assert result.figures.stopped == "cancelled" and not result.complete
         assert 0 < result.figures.distinct < 1_000_001
         assert recorder.of(Notice)[-1].text.startswith(
             "no violation found, but the search stopped early (you stopped it)"

@@ -41,7 +41,12 @@ def verdict_text(result: Result) -> Text:
     elif result.complete:
         text.append("✓ no violation found: every reachable state was explored", "bold green")
     else:
-        why = {"max_seconds": "the time bound", "interrupted": "you stopped it", "max_states": "the state bound"}
+        why = {
+            "max_seconds": "the time bound",
+            "interrupted": "you stopped it",
+            "cancelled": "you stopped it",
+            "max_states": "the state bound",
+        }
         text.append(
             f"no violation found, but the search stopped early ({why.get(f.stopped or '', f.stopped)})", "bold yellow"
         )
