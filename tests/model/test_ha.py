@@ -259,3 +259,26 @@ def test_libvirtd_lost_timeline_fences_the_hosts_own_stargate_too(spec: AHVSpec)
     last = spec.format_state(run(spec, picks).last)
     assert last["blocks"] == (frozenset({2}), frozenset({2}), frozenset({2}))
     assert last["placement"] == (1, 3, 3)
+
+
+def test_an_isolated_leader_is_replaced_at_t20_and_its_vm_dies_before_the_t120_restart(spec: AHVSpec) -> None:
+    picks: list[Pick] = [
+        ("partition_host", {"host": 3}),
+        ("tick", {"to": 20}),
+        ("elect_leader", {"host": 1}),
+        ("tick", {"to": 60}),
+        ("fence_host", {"host": 3}),
+        ("ack_block", {"stargate": 1, "host": 3}),
+        ("ack_block", {"stargate": 2, "host": 3}),
+        ("tick", {"to": 105}),
+        ("vm_dies", {"vm": "VM3", "host": 3}),
+        ("tick", {"to": 120}),
+        ("restart_vms", {"host": 3, "targets": "VM3->1"}),
+        ("serve_dhcp", {"vm": "VM3", "leader": 1, "via": "local"}),
+    ]
+    times = timeline(spec, picks)
+    assert (times["partition_host(3)"], times["elect_leader(1)"], times["fence_host(3)"]) == (0, 20, 60)
+    assert (times["vm_dies(3)"], times["restart_vms(3)"]) == (105, 120)
+    trace = run(spec, picks)
+    assert all(len(st.state.leaders) <= 1 for st in trace.steps)
+    assert spec.format_state(trace.last)["address"][2] == "10.10.0.12"
