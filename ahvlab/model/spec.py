@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -113,6 +114,9 @@ class AHVSpec(Spec):
             "failures": sorted(c.failures),
             "max_cvm_failures": c.max_cvm_failures,
             "max_host_failures": c.max_host_failures,
+            "max_failures": c.max_failures,
+            "leader": c.leader,
+            "timings": dataclasses.asdict(c.timings),
             "ha_mode": c.ha_mode,
             "mutations": sorted(c.mutations),
         }
