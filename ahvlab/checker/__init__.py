@@ -6,6 +6,7 @@ It knows nothing of AHV. Import what a spec needs from here::
 """
 
 from ahvlab.checker.engine import Options, SpecError, bfs, check, dfs, simulate
+from ahvlab.checker.liveness import check_liveness
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
 from ahvlab.checker.session import Choice, Session, SessionError
 from ahvlab.checker.spec import (
@@ -43,6 +44,7 @@ __all__ = [
     "always_eventually",
     "bfs",
     "check",
+    "check_liveness",
     "dfs",
     "eventually",
     "invariant",

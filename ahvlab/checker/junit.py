@@ -50,8 +50,18 @@ def check_junit(spec: Spec, result: Result) -> list[Suite]:
             cases.append(Case(inv.name, cls, 0.0, details=figures))
     if v is not None and v.kind == "deadlock":
         cases.append(Case("deadlock", cls, result.figures.seconds, "Deadlock reached", cex))
-    if v is not None and v.kind == "liveness":
-        cases.append(Case(v.name, cls, result.figures.seconds, f"Temporal property {v.name} is violated", cex))
+    checked_live = result.figures.liveness_seconds is not None
+    for prop in spec.properties():
+        if prop.kind == "sometimes":
+            continue
+        if v is not None and v.kind == "liveness" and v.name == prop.name:
+            cases.append(
+                Case(prop.name, cls, result.figures.seconds, f"Temporal property {prop.name} is violated", cex)
+            )
+        elif checked_live and (v is None or v.kind == "liveness"):
+            cases.append(Case(prop.name, cls, 0.0, details=f"holds: {prop.doc}"))
+        else:
+            cases.append(Case(prop.name, cls, 0.0, skipped="temporal properties were not checked in this run"))
     for name, trace in result.examples.items():
         if trace is None:
             cases.append(Case(f"example {name}", cls, 0.0, f"Example {name} was not found"))

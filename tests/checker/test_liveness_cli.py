@@ -116,3 +116,16 @@ def test_dot_and_liveness_share_one_exploration(capsys, tmp_path):
     assert code == 13
     assert "State graph (4 nodes)" in out
     assert "4 distinct states found" in out
+
+
+def test_junit_lists_each_temporal_property_with_its_verdict(capsys, tmp_path):
+    holds = tmp_path / "holds.xml"
+    assert run(capsys, "check", CLOCK, "--junit", str(holds))[0] == 0
+    assert '<testcase name="noon"' in holds.read_text() and "<failure" not in holds.read_text()
+    fails = tmp_path / "fails.xml"
+    assert run(capsys, "check", CLOCK, "--set", "fair=False", "--junit", str(fails))[0] == 13
+    xml = fails.read_text()
+    assert '<failure message="Temporal property noon is violated"' in xml and "loop starts here" in xml
+    skipped = tmp_path / "skipped.xml"
+    assert run(capsys, "check", CLOCK, "--no-liveness", "--junit", str(skipped))[0] == 0
+    assert "temporal properties were not checked in this run" in skipped.read_text()
