@@ -8,8 +8,12 @@ from ahvlab.model.config import (
     Timings,
     VMConfig,
     config_from_dict,
+    config_from_parameters,
+    config_to_dict,
     default_config,
     load_config,
+    timings_of,
+    with_timing,
 )
 from ahvlab.model.describe import describe
 from ahvlab.model.mutations import MUTATIONS
@@ -23,7 +27,11 @@ __all__ = [
     "Timings",
     "VMConfig",
     "config_from_dict",
+    "config_from_parameters",
+    "config_to_dict",
     "default_config",
     "describe",
     "load_config",
+    "timings_of",
+    "with_timing",
 ]

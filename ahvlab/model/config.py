@@ -421,3 +421,68 @@ def load_config(path: str | Path) -> Config:
     if "cluster" in data and isinstance(data["cluster"], Mapping) and len(data) == 1:
         table = data["cluster"]
     return config_from_dict(table, source=str(p), text=text)
+
+
+# -- the way back: a Config as the table it was read from --------------------------
+
+
+def config_to_dict(c: Config) -> dict[str, Any]:
+    """The TOML-shaped table that :func:`config_from_dict` reads back to an equal Config.
+
+    Written into ITF traces (``#meta.parameters.config``) so that a saved trace
+    reopens on the very cluster it was recorded on.
+    """
+    vms: list[dict[str, Any]] = []
+    for vm in c.vms:
+        d = {f.name: getattr(vm, f.name) for f in dataclasses.fields(VMConfig)}
+        d["host"] = "off" if vm.host is None else vm.host
+        if vm.network is None:
+            del d["network"]
+        vms.append(d)
+    return {
+        "hosts": list(c.host_memory),
+        "vms": vms,
+        "networks": [{f.name: getattr(n, f.name) for f in dataclasses.fields(NetworkConfig)} for n in c.networks],
+        "submodels": sorted(c.submodels),
+        "failures": sorted(c.failures),
+        "max_cvm_failures": c.max_cvm_failures,
+        "max_host_failures": c.max_host_failures,
+        "max_failures": c.max_failures,
+        "ha_mode": c.ha_mode,
+        "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
+        "leader": c.leader,
+        "mutations": sorted(c.mutations),
+    }
+
+
+def _plain(v: Any) -> Any:
+    """ITF decodes sequences as tuples and maps as dicts; the TOML reader wants lists."""
+    if isinstance(v, tuple | list):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
+def config_from_parameters(params: Mapping[str, Any]) -> Config | None:
+    """The Config an ITF trace's decoded ``#meta.parameters`` records, or None if it records none."""
+    table = params.get("config")
+    if table is None:
+        return None
+    return config_from_dict(_plain(table), source="#meta.parameters.config")
+
+
+def timings_of(c: Config) -> dict[str, int]:
+    """The HA timings a user may change, in seconds: ``{name: seconds}``."""
+    return {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)}
+
+
+def with_timing(c: Config, name: str, seconds: float) -> Config:
+    """The same config with one timing changed (validated like any config)."""
+    if name not in _TIMING_KEYS:
+        raise SpecLoadError(
+            f"unknown timing {name!r}", key="timings", expected=f"one of: {', '.join(sorted(_TIMING_KEYS))}"
+        )
+    if seconds != int(seconds):
+        raise SpecLoadError(f"timing {name} must be a whole number of seconds", key=f"timings.{name}")
+    return dataclasses.replace(c, timings=dataclasses.replace(c.timings, **{name: int(seconds)}))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ahvlab.checker.errors import SpecLoadError
 from ahvlab.checker.spec import Action, Invariant, Property, Spec
 from ahvlab.model.cluster import Cluster
-from ahvlab.model.config import Config, default_config
+from ahvlab.model.config import Config, config_to_dict, default_config
 from ahvlab.model.ha import HA
 from ahvlab.model.ipam import IPAM
+from ahvlab.model.properties import ahv_properties
 from ahvlab.model.state import AHVState, Copy, Session, Watch
 from ahvlab.model.storage import Storage
 
@@ -79,7 +79,7 @@ class AHVSpec(Spec):
             invs += self.ipam.invariants()
         self._actions = acts
         self._invariants = invs
-        self._properties = self.storage.properties()
+        self._properties = [*self.storage.properties(), *ahv_properties(self)]
 
     @property
     def name(self) -> str:
@@ -105,21 +105,8 @@ class AHVSpec(Spec):
         return state.now
 
     def parameters(self) -> dict[str, Any]:
-        c = self.config
-        return {
-            "hosts": c.hosts,
-            "host_memory": list(c.host_memory),
-            "vms": [vm.name for vm in c.vms],
-            "submodels": sorted(c.submodels),
-            "failures": sorted(c.failures),
-            "max_cvm_failures": c.max_cvm_failures,
-            "max_host_failures": c.max_host_failures,
-            "max_failures": c.max_failures,
-            "leader": c.leader,
-            "timings": dataclasses.asdict(c.timings),
-            "ha_mode": c.ha_mode,
-            "mutations": sorted(c.mutations),
-        }
+        """The whole config, as the TOML table ``config_from_dict`` reads back (traces reopen on it)."""
+        return {"config": config_to_dict(self.config)}
 
     # -- display ------------------------------------------------------------------
 

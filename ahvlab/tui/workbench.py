@@ -16,7 +16,7 @@ from typing import Any
 
 from ahvlab.checker.engine import Options
 from ahvlab.checker.errors import SpecLoadError, UsageError
-from ahvlab.checker.itf import read_itf, trace_from_itf, write_itf
+from ahvlab.checker.itf import decode, read_itf, trace_from_itf, write_itf
 from ahvlab.checker.loader import load_spec
 from ahvlab.checker.result import Result
 from ahvlab.checker.session import Session
@@ -115,16 +115,20 @@ def spec_for_trace(meta: Mapping[str, Any], file: str) -> tuple[Spec, str, Any |
         raise SpecLoadError(
             "the trace does not say which spec wrote it", file=file, key="#meta.source", expected="TARGET"
         )
-    params = meta.get("parameters") or {}
+    raw = meta.get("parameters") or {}
+    if not isinstance(raw, dict):
+        raise SpecLoadError("must be an object", file=file, key="#meta.parameters")
+    params = {k: decode(v) for k, v in raw.items()}
     model = model_module()
     if source == DEFAULT_TARGET and model is not None:
-        config = model.config_from_parameters(params) if hasattr(model, "config_from_parameters") else None
+        try:
+            config = model.config_from_parameters(params)
+        except SpecLoadError as exc:
+            raise SpecLoadError(exc.message, file=file, key=exc.key, expected=exc.expected) from None
         if config is None:
             config = model.default_config()
         return model.AHVSpec(config), source, config
-    from ahvlab.checker.itf import decode
-
-    return load_spec(source, {k: decode(v) for k, v in params.items()}), source, None
+    return load_spec(source, params), source, None
 
 
 def open_workbench(arg: str | None) -> Workbench:
