@@ -180,3 +180,55 @@ def test_mutate_on_the_command_line_starts_with_the_what_if_on(
     assert main(["shell", "--mutate", "no_fence", "--script", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ahvlab: error: unknown mutation 'no_fence' (expected one of: ") and err.count("\n") == 1
+
+
+# The partition timeline up to the acks: I/O from host 1 is blocked at T60, so its VM1 dies at T60+45 = T105.
+TO_ACKS = """\
+do partition_host 1
+do tick
+do start_timeout 1
+do tick
+do fence_host 1
+do ack_block 2
+do ack_block 3
+do tick
+"""
+
+
+def test_restart_after_90_restarts_before_the_isolated_vm_dies_and_exits_12(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_script(tmp_path, "timing restart_after 90\n" + TO_ACKS + "do restart_vms host=1\n")
+    out = capsys.readouterr().out.splitlines()
+    assert code == 12
+    assert "  vm.VM1.dies_at.0 = 105    (was -1)" in out
+    assert "step 8/8  T+90  tick(to=90)" in out
+    assert out[-1] == "# invariant violated at step 9: no_phantom_vm"
+
+
+def test_with_the_brief_s_120_seconds_the_isolated_vm_is_gone_before_the_restart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_script(tmp_path, TO_ACKS + "do vm_dies\ndo tick\ndo restart_vms host=1\n")
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert "step 8/8  T+105  tick(to=105)" in out
+    assert "step 11/11  T+120  restart_vms(host=1, targets='VM1->3')" in out
+    assert "  vm.VM1.copies = (3,)    (was ())" in out
+
+
+def test_timing_completes_names_and_the_current_value() -> None:
+    sh = ahv_shell()
+    assert texts(sh, "timing ") == [
+        "heartbeat",
+        "detect_after",
+        "timeout",
+        "restart_after",
+        "vm_io_death",
+        "election_after",
+    ]
+    assert texts(sh, "timing restart_after ") == ["120"]
+    assert (
+        sh.run("timing restart_after 90.5")
+        == "error: timings.restart_after: timing restart_after must be a whole number of seconds\n"
+    )
