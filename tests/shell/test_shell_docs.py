@@ -31,3 +31,14 @@ def test_the_scripted_walk_in_the_docs_replays_line_for_line() -> None:
     code = Shell(open_workbench("host-lost"), out, script=True).run_script([*comments[:1], *commands])
     assert code == 0
     assert out.getvalue() == walk
+
+
+def test_the_timing_what_if_in_the_docs_replays_line_for_line() -> None:
+    text = next(b for b in blocks() if "timing restart_after 90" in b and b.startswith("# AHV cluster"))
+    lines = text.splitlines()
+    script = [line for line in lines[1:] if line.startswith("# restart_after")]
+    script += [line[len(PROMPT) :] for line in lines if line.startswith(PROMPT)]
+    out = io.StringIO()
+    code = Shell(open_workbench(None), out, script=True).run_script(script)
+    assert code == 12
+    assert out.getvalue() == text
