@@ -174,7 +174,11 @@ class Cluster:
         io_ok = tuple(any(acc[t][h] for t in hosts) for h in hosts)
         quorum = tuple(sum(1 for u in hosts if serving[u] and reach(s, h, u)) >= self.majority for h in hosts)
         anyone = "election_without_quorum" in self.mut
-        eligible = tuple(anyone or q for q in quorum)
+        if "election_needs_all" in self.mut:
+            # The mutation: a CVM may lead only if it reaches every CVM (unanimity instead of a majority).
+            eligible = tuple(anyone or all(serving[u] and reach(s, h, u) for u in hosts) for h in hosts)
+        else:
+            eligible = tuple(anyone or q for q in quorum)
         kept = frozenset(ldr for ldr in s.leaders if serving[ldr] and eligible[ldr])
         order = sorted(s.leaders)
         leader_for = tuple(next((ldr for ldr in order if reach(s, h, ldr)), -1) for h in hosts)

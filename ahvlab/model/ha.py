@@ -81,7 +81,7 @@ class HA:
 
     def _pending_restart(self, s: AHVState, h: int) -> bool:
         w = s.watch[h]
-        if w.timer != 0:
+        if w.timer != 0 or "no_restart" in self.cl.mut:
             return False
         if w.phase in (FENCED, WAITING):
             return True

@@ -48,6 +48,8 @@ class IPAM:
             ldr = cl.leader_for(s, h)
             if ldr < 0:
                 continue  # pending until a leader is reachable
+            if ldr != h and "dhcp_local_only" in cl.mut:
+                continue  # the mutation: nothing crosses the VXLAN tunnel to a remote leader
             a = self.lease_for(s, vm)
             if a < 0:
                 continue

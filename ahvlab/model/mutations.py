@@ -15,5 +15,10 @@ MUTATIONS: dict[str, str] = {
     "(unique_addresses)",
     "segments_not_shared_correctly": "guarantee mode: a host's reserve is its largest single segment, as if VMs of one "
     "host could share it (guarantee_protects)",
+    "no_restart": "HA fences a lost host but never restarts its VMs (VMsRunAgain: a lasso)",
+    "dhcp_local_only": "a DHCP request is answered only by a leader on the VM's own host, never over the VXLAN "
+    "tunnel (DHCPAnswered)",
+    "election_needs_all": "an election needs every CVM instead of a majority: after one CVM is lost no leader "
+    "is ever elected (LeaderElected; VMsRunAgain is reported first)",
 }
 """Mutation name -> one line: what it breaks and which invariant or example exposes it."""

@@ -17,21 +17,6 @@ from ahvlab.model.state import CONNECTED
 NAMES = ["VMsRunAgain", "SessionsFailBack", "DHCPAnswered", "LeaderElected"]
 
 
-_MODEL_PROPERTIES = AHVSpec.properties
-
-
-def _with_ahv_properties(self):
-    have = list(_MODEL_PROPERTIES(self))
-    names = {p.name for p in have}
-    return have + [p for p in ahv_properties(self) if p.name not in names]
-
-
-class WithLiveness(AHVSpec):
-    """The AHV spec with the temporal properties, whether or not the model already lists them."""
-
-    properties = _with_ahv_properties
-
-
 def test_the_default_model_has_the_four_properties_with_their_fairness():
     props = {p.name: p for p in ahv_properties(AHVSpec())}
     assert list(props) == NAMES
@@ -42,7 +27,7 @@ def test_the_default_model_has_the_four_properties_with_their_fairness():
 
 
 def test_every_property_holds_on_the_default_model():
-    result = check_liveness(WithLiveness())
+    result = check_liveness(AHVSpec())
     assert result.verdict == "ok"
     # The liveness run explores exactly the states of a safety run (the model's own figure, pinned elsewhere).
     assert result.figures.distinct == bfs(AHVSpec()).figures.distinct
@@ -50,7 +35,7 @@ def test_every_property_holds_on_the_default_model():
 
 
 def test_no_failback_leaves_sessions_remote_forever():
-    spec = WithLiveness(default_config().with_mutations("no_failback"))
+    spec = AHVSpec(default_config().with_mutations("no_failback"))
     result = check_liveness(spec)
     v = result.violation
     assert v is not None and v.kind == "liveness" and v.name == "SessionsFailBack"
@@ -65,7 +50,7 @@ def test_no_failback_leaves_sessions_remote_forever():
 
 def test_the_redirector_ignoring_health_also_breaks_failback():
     config = dataclasses.replace(default_config(), failures=frozenset({"cvm"}))
-    spec = WithLiveness(config.with_mutations("redirect_ignores_health"))
+    spec = AHVSpec(config.with_mutations("redirect_ignores_health"))
     # Its safety invariant redirect_to_healthy fails first; switched off, the liveness failure shows too.
     v = check_liveness(spec, Options(invariants=[]), properties=["SessionsFailBack"]).violation
     assert v is not None and v.name == "SessionsFailBack"
@@ -74,7 +59,7 @@ def test_the_redirector_ignoring_health_also_breaks_failback():
 def test_without_capacity_the_vms_of_a_lost_host_never_run_again():
     # Every host is full or nearly: a lost host's VM has nowhere to go.
     config = dataclasses.replace(default_config(), host_memory=(8, 8, 8), failures=frozenset({"host"}))
-    v = check_liveness(WithLiveness(config), properties=["VMsRunAgain"]).violation
+    v = check_liveness(AHVSpec(config), properties=["VMsRunAgain"]).violation
     assert v is not None and v.name == "VMsRunAgain"
     assert v.trace.loop == len(v.trace) - 1
     assert any(h < 0 for h in v.trace.last.placement)
@@ -83,7 +68,7 @@ def test_without_capacity_the_vms_of_a_lost_host_never_run_again():
 
 def test_with_capacity_and_host_failures_only_vms_run_again():
     config = dataclasses.replace(default_config(), failures=frozenset({"host"}))
-    assert check_liveness(WithLiveness(config), properties=["VMsRunAgain"]).verdict == "ok"
+    assert check_liveness(AHVSpec(config), properties=["VMsRunAgain"]).verdict == "ok"
 
 
 def test_an_exhausted_scope_leaves_a_dhcp_request_unanswered():
@@ -94,7 +79,7 @@ def test_an_exhausted_scope_leaves_a_dhcp_request_unanswered():
         networks=(NetworkConfig("vlan10", managed=True, scope="10.10.0.10-10.10.0.12"),),
         failures=frozenset(),
     )
-    spec = WithLiveness(config)
+    spec = AHVSpec(config)
     v = check_liveness(spec, properties=["DHCPAnswered"], fairness={"start_vm": "weak", "serve_dhcp": "weak"}).violation
     assert v is not None and v.name == "DHCPAnswered"
     assert v.trace.last.dhcp_pending == (False, False, False, True)
@@ -103,20 +88,14 @@ def test_an_exhausted_scope_leaves_a_dhcp_request_unanswered():
 
 def test_a_leader_is_elected_only_if_the_election_is_fair():
     config = dataclasses.replace(default_config(), failures=frozenset({"host"}))
-    spec = WithLiveness(config)
+    spec = AHVSpec(config)
     assert check_liveness(spec, properties=["LeaderElected"]).verdict == "ok"
     v = check_liveness(spec, properties=["LeaderElected"], fairness={"tick": "weak"}).violation
     assert v is not None and not v.trace.last.leaders
     assert v.trace.loop == len(v.trace) - 1
 
 
-@pytest.fixture
-def wired(monkeypatch):
-    """Make `ahvlab check` see the properties even before the model lists them itself."""
-    monkeypatch.setattr(AHVSpec, "properties", _with_ahv_properties)
-
-
-def test_pinned_check_mutate_no_failback_writes_the_lasso_as_itf(wired, tmp_path, capsys):
+def test_pinned_check_mutate_no_failback_writes_the_lasso_as_itf(tmp_path, capsys):
     itf = tmp_path / "failback.itf.json"
     code = main(["check", "--mutate", "no_failback", "--itf", str(itf)])
     out = capsys.readouterr().out
@@ -128,7 +107,53 @@ def test_pinned_check_mutate_no_failback_writes_the_lasso_as_itf(wired, tmp_path
     assert obj["#meta"]["status"] == "violation"
 
 
-def test_check_no_liveness_on_the_mutated_model_is_safety_only(wired, capsys):
+def test_check_no_liveness_on_the_mutated_model_is_safety_only(capsys):
     code = main(["check", "--mutate", "no_failback", "--no-liveness", "--json"])
     obj = json.loads(capsys.readouterr().out)
     assert code == 0 and obj["result"] == "ok" and obj["liveness_seconds"] is None
+
+
+def test_the_model_lists_its_temporal_properties():
+    assert [p.name for p in AHVSpec().properties() if p.kind == "leads_to"] == NAMES
+
+
+@pytest.mark.parametrize(
+    ("mutation", "prop", "actions"),
+    [
+        (
+            "no_restart",
+            "VMsRunAgain",
+            ["crash_host", "tick", "start_timeout", "tick", "fence_host", "ack_block", "ack_block", "tick"],
+        ),
+        (
+            "dhcp_local_only",
+            "DHCPAnswered",
+            [
+                "crash_host",
+                "tick",
+                "elect_leader",
+                "tick",
+                "fence_host",
+                "ack_block",
+                "ack_block",
+                "tick",
+                "restart_vms",
+            ],
+        ),
+        ("election_needs_all", "LeaderElected", ["crash_cvm"]),
+    ],
+)
+def test_each_property_fails_with_a_lasso_under_the_mutation_that_breaks_it(mutation, prop, actions):
+    spec = AHVSpec(default_config().with_mutations(mutation))
+    result = check_liveness(spec, properties=[prop])
+    v = result.violation
+    assert v is not None and (v.kind, v.name) == ("liveness", prop)
+    assert [st.action for st in v.trace.steps[1:]] == actions
+    assert v.trace.loop == len(v.trace) - 1  # the cluster stutters there: nothing fair is left to do
+    assert check_liveness(AHVSpec(), properties=[prop]).verdict == "ok"
+
+
+def test_check_reports_the_new_mutations_as_liveness_violations(capsys):
+    code = main(["check", "--mutate", "dhcp_local_only", "--json"])
+    obj = json.loads(capsys.readouterr().out)
+    assert code == 13 and obj["violation"]["name"] == "DHCPAnswered" and obj["violation"]["loop"] == 9
