@@ -108,7 +108,8 @@ class _Search:
         self.key = fingerprint_key(spec)
         self.constraint = getattr(spec, "constraint", None)
         self.figures = Figures(coverage={a.name: Coverage() for a in self.actions})
-        self.parent: dict[Any, tuple[Any, int]] = {}
+        self.parent: dict[Any, Any] = {}
+        """fingerprint -> the parent's fingerprint (None for an initial state)."""
         self.violation: Violation | None = None
         self.start = time.monotonic()
         self.last_progress = self.start
@@ -142,11 +143,11 @@ class _Search:
     # -- traces ----------------------------------------------------------------
 
     def path_keys(self, k: Any) -> list[tuple[Any, int]]:
+        """Fingerprints from an initial state to ``k``; the action of each step is found again on replay (-1)."""
         chain: list[tuple[Any, int]] = []
         while k is not None:
-            pk, ai = self.parent[k]
-            chain.append((k, ai))
-            k = pk
+            chain.append((k, -1))
+            k = self.parent[k]
         chain.reverse()
         return chain
 
@@ -162,13 +163,21 @@ class _Search:
             raise ReplayError("counterexample does not start in an initial state")
         steps = [Step(start)]
         for i, (want, ai) in enumerate(chain[1:], start=2):
-            act = self.actions[ai]
-            for params, nxt in act.fn(steps[-1].state):
-                if key(nxt) == want:
-                    steps.append(Step(nxt, act.name, dict(params)))
-                    break
-            else:
-                raise ReplayError(f"counterexample state {i} does not replay through action {act.name!r}")
+            # Only the parent's fingerprint is stored per state (no action index: a tuple less per state);
+            # the step is found again by running the actions in order until one reaches the fingerprint.
+            candidates = [self.actions[ai]] if ai >= 0 else self.actions
+            step = next(
+                (
+                    Step(nxt, act.name, dict(params))
+                    for act in candidates
+                    for params, nxt in act.fn(steps[-1].state)
+                    if key(nxt) == want
+                ),
+                None,
+            )
+            if step is None:
+                raise ReplayError(f"counterexample state {i} is not reachable from state {i - 1}")
+            steps.append(step)
         return Trace(tuple(steps))
 
     def fail_invariant(self, inv: Invariant, parent_key: Any | None, state: Any, ai: int) -> None:
@@ -303,7 +312,7 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
             k = key(s) if key else s
             if k in parent:
                 continue
-            parent[k] = (None, -1)
+            parent[k] = None
             f.distinct += 1
             search.check_examples(k, s)
             level.append(s)
@@ -371,7 +380,7 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                                     graph.append((pk, k, ai))
                                 if k in parent:
                                     continue
-                                parent[k] = (pk, ai)
+                                parent[k] = pk
                                 distinct += 1
                                 found[ai] += 1
                                 if graph is not None:
@@ -443,7 +452,7 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
             k = key(s) if key else s
             if k in parent:
                 continue
-            parent[k] = (None, -1)
+            parent[k] = None
             depth_of[k] = 1
             f.distinct += 1
             if graph is not None:
@@ -484,10 +493,10 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
                 if seen_depth is not None:
                     if opts.max_depth is not None and d + 1 < seen_depth:
                         depth_of[k] = d + 1
-                        parent[k] = (pk, ai)
+                        parent[k] = pk
                         stack.append((t, d + 1))
                     continue
-                parent[k] = (pk, ai)
+                parent[k] = pk
                 depth_of[k] = d + 1
                 f.distinct += 1
                 if graph is not None:
