@@ -325,6 +325,7 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
         # to `f` at each progress tick and at the end (attribute updates per
         # successor cost a third of the time on small states).
         fns = [a.fn for a in search.actions]
+        indexed_fns = list(enumerate(fns))
         n_actions = len(fns)
         enabled = [0] * n_actions
         generated = [0] * n_actions
@@ -364,11 +365,11 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                         raise _Stop
                     pk = key(s) if key else s
                     any_succ = False
-                    for ai in range(n_actions):
-                        n0 = generated[ai]
+                    for ai, fn in indexed_fns:
+                        g = new = 0
                         try:
-                            for _params, t in fns[ai](s) or ():
-                                generated[ai] += 1
+                            for _params, t in fn(s):
+                                g += 1
                                 if constraint is not None and not constraint(t):
                                     for inv_fn in inv_fns:
                                         if not inv_fn(t):
@@ -382,7 +383,7 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                                     continue
                                 parent[k] = pk
                                 distinct += 1
-                                found[ai] += 1
+                                new += 1
                                 if graph is not None:
                                     opts.nodes[k] = t
                                 if not nxt:
@@ -397,7 +398,9 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                                 append(t)
                         finally:
                             # counted even when a violation stops the search inside this action
-                            if generated[ai] != n0:
+                            if g:
+                                generated[ai] += g
+                                found[ai] += new
                                 enabled[ai] += 1
                                 any_succ = True
                     if not any_succ and deadlock:
