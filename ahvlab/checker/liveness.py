@@ -521,8 +521,8 @@ def verify_lasso(spec: Spec, actions: Sequence[Action], prop: Property, fair: Fa
     else:
         assert prop.q is not None
         q = [bool(prop.q(s)) for s in states]
-        first = next((i for i in range(len(states)) if p[i] and not q[i]), None)
-        ok = first is not None and not any(q[min(first, loop) :])
+        # Some P-state after which Q never holds again: the rest of the prefix and the whole loop.
+        ok = any(p[i] and not any(q[min(i, loop) :]) for i in range(len(states)))
     if not ok:
         raise ReplayError(f"the lasso for {prop.name!r} does not violate it when replayed")
     cycle = states[loop:]

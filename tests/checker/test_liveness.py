@@ -425,6 +425,8 @@ def random_graphs(draw: Any) -> RandomGraph:
 # A strongly fair action enabled at one state of a cycle only: weak fairness would allow the cycle, strong does not.
 @example(RandomGraph(3, [(0, 1, 0), (1, 0, 0), (0, 2, 1)], ["weak", "strong"], {2}))
 @example(RandomGraph(3, [(0, 1, 0), (1, 0, 0), (0, 2, 1)], ["weak", "weak"], {2}))
+# P ~> Q where Q holds once on the way and the violating P-state comes after it (found by hypothesis in CI).
+@example(RandomGraph(3, [(0, 0, 0), (0, 1, 0), (1, 2, 0)], ["weak"], {0, 1, 2}, "leads_to", frozenset({1})))
 def test_the_verdict_agrees_with_a_brute_force_search_over_node_sets(spec: RandomGraph):
     result = check_liveness(spec, Options(deadlock=False))
     assert (result.violation is not None) == _oracle_violated(spec)
