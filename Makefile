@@ -26,7 +26,10 @@ test: lint
 	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/model_bench.py
+	$(BIN)/python bench/liveness.py
+	$(BIN)/python bench/capacity.py
+	$(BIN)/python bench/vs_tlc.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
