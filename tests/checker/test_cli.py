@@ -123,3 +123,26 @@ def test_the_console_script_runs_as_a_process():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["distinct_states"] == 4
+
+
+def test_ctrl_c_stops_a_long_search_and_prints_the_figures_so_far():
+    import signal
+
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "ahvlab.cli", "check", "ahvlab.checker.examples.counters:Counters"),
+            *("--set", "n=300", "--progress", "0.1"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    progress = proc.stderr.readline()  # TLC's progress line: the search is under way
+    assert progress.startswith("Progress(")
+    proc.send_signal(signal.SIGINT)
+    out, _err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert "Interrupted (Ctrl-C): the figures are partial." in out
+    assert "distinct states found" in out
+    assert "No error has been found" not in out
