@@ -120,21 +120,10 @@ class _Search:
     # -- bounds and progress -------------------------------------------------
 
     def tick(self) -> None:
+        """Count a state; every 1024 states, check the bounds and report progress."""
         self.ticks += 1
-        if self.ticks & 1023:
-            return
-        now = time.monotonic()
-        f = self.figures
-        if self.opts.max_seconds is not None and now - self.start >= self.opts.max_seconds:
-            f.stopped = "max_seconds"
-            raise _Stop
-        if self.opts.cancel is not None and self.opts.cancel():
-            f.stopped = "cancelled"
-            raise _Stop
-        if self.opts.progress and now - self.last_progress >= self.opts.progress_interval:
-            self.last_progress = now
-            f.seconds = now - self.start
-            self.opts.progress(f)
+        if not self.ticks & 1023:
+            self.tick_now()
 
     def full(self) -> bool:
         ms = self.opts.max_states

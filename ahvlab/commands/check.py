@@ -6,7 +6,6 @@ import argparse
 import json
 import signal
 import sys
-from typing import Any
 
 from rich.console import Console
 
@@ -17,26 +16,12 @@ from ahvlab.checker.itf import write_itf
 from ahvlab.checker.liveness import check_graph, check_liveness, temporal_properties
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
-from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations
-
-
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
-        return value
-
-    parse.__name__ = kind.__name__
-    return parse
+from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
 
 
 def _add_bounds(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-states", type=_positive(int), metavar="N", help="stop after N distinct states")
-    p.add_argument("--max-seconds", type=_positive(float), metavar="S", help="stop after S seconds")
+    p.add_argument("--max-states", type=positive(int), metavar="N", help="stop after N distinct states")
+    p.add_argument("--max-seconds", type=positive(float), metavar="S", help="stop after S seconds")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks (TLC's -deadlock)")
     p.add_argument(
         "--invariant", action="append", metavar="NAME", help="check only this invariant (repeatable; default: all)"
@@ -45,7 +30,7 @@ def _add_bounds(p: argparse.ArgumentParser) -> None:
     p.add_argument("--itf", metavar="FILE", help="write the counterexample as an ITF trace (.itf.json)")
     p.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one testcase per property)")
     p.add_argument("--force", action="store_true", help="overwrite output files even if ahvlab did not write them")
-    p.add_argument("--progress", type=_positive(float), default=5.0, metavar="S", help="progress interval (5 s)")
+    p.add_argument("--progress", type=positive(float), default=5.0, metavar="S", help="progress interval (5 s)")
     p.add_argument("--no-coverage", action="store_true", help="leave the per-action coverage table out")
 
 
@@ -58,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_spec_arguments(p)
     p.add_argument("--engine", choices=("bfs", "dfs"), default="bfs", help="search order (default bfs)")
-    p.add_argument("--max-depth", type=_positive(int), metavar="N", help="explore at most N levels (init = 1)")
+    p.add_argument("--max-depth", type=positive(int), metavar="N", help="explore at most N levels (init = 1)")
     _add_bounds(p)
     p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
     p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
@@ -73,8 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Random simulation: RUNS behaviours of at most STEPS steps each.",
     )
     add_spec_arguments(s)
-    s.add_argument("--runs", type=_positive(int), default=100, metavar="N", help="behaviours to run (100)")
-    s.add_argument("--steps", type=_positive(int), default=50, metavar="M", help="steps per behaviour (50)")
+    s.add_argument("--runs", type=positive(int), default=100, metavar="N", help="behaviours to run (100)")
+    s.add_argument("--steps", type=positive(int), default=50, metavar="M", help="steps per behaviour (50)")
     s.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (0)")
     _add_bounds(s)
     s.set_defaults(run=run_simulate)

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import importlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,22 @@ class Chosen:
     spec: Spec
     source: str
     note: str | None = None
+
+
+def positive(kind: type[int] | type[float], unit: str = "number") -> Callable[[str], Any]:
+    """An argparse type: a number greater than 0, with a one-line reason otherwise."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {unit}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def add_spec_arguments(p: argparse.ArgumentParser) -> None:

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
-    return value
+from ahvlab.commands.common import positive
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("source", nargs="?", metavar="SCENARIO|TRACE.itf.json", help="what to open (default: the AHV model)")
     p.add_argument(
         "--check-seconds",
-        type=_seconds,
+        type=positive(float, "number of seconds"),
         default=600.0,
         metavar="S",
         help="stop a check started from the app after S seconds (600)",
