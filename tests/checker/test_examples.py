@@ -142,12 +142,23 @@ def test_dining_philosophers_gives_tlcs_figures(np, distinct, depth, generated):
 
 def test_dining_philosophers_actions_are_weakly_fair_and_nobody_starves_is_declared():
     spec = DiningPhilosophers(5)
-    assert {a.name: a.fairness for a in spec.actions()} == {"Loop": "weak", "Eat": "weak"}
+    assert {a.name: a.fairness for a in spec.actions()} == {"Loop": "weak", "Think": "weak", "Eat": "weak"}
     starves = [p for p in spec.properties() if p.name.startswith("NobodyStarves")]
     assert [p.name for p in starves] == [f"NobodyStarves[{i}]" for i in range(1, 6)]
     assert {p.kind for p in starves} == {"always_eventually"}
     first = next(iter(spec.init()))
     assert not starves[0].p(first)  # everybody starts hungry
+
+
+def test_dining_philosophers_labels_follow_the_pluscal_translation():
+    spec = DiningPhilosophers(5)
+    first = next(iter(spec.init()))
+    assert first.pc == ("Loop",) * 5 and first.hungry == (True,) * 5
+    assert [f.holder for f in first.forks] == [1, 1, 3, 4, 5]  # fork 2 starts with philosopher 1
+    # Philosopher 1 holds both its forks dirty: Loop hands the left one (fork 1) to philosopher 5, cleaned,
+    # and, CanEat being false on the forks before the hand-over, stays at Loop.
+    step = next(t for p, t in spec.loop(first) if p["self"] == 1)
+    assert step.forks[0] == (5, True) and step.pc[0] == "Loop"
 
 
 def test_dining_philosophers_nobody_starves_under_fairness():

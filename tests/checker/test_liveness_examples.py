@@ -19,10 +19,19 @@ def test_nobody_starves_with_fair_processes_np5():
 
 
 def test_nobody_starves_with_pluscal_fair_process_fairness_np5():
-    # `fair process` is one WF per philosopher: per-instance fairness of Loop and Eat on their `self`.
-    result = check_liveness(DiningPhilosophers(5), fairness={"Loop[self]": "weak", "Eat[self]": "weak"})
+    # `fair process` is one WF per philosopher: per-instance fairness of its labels on their `self`.
+    fair = {"Loop[self]": "weak", "Think[self]": "weak", "Eat[self]": "weak"}
+    result = check_liveness(DiningPhilosophers(5), fairness=fair)
     assert result.verdict == "ok"
     assert result.figures.liveness_properties == 5
+
+
+def test_a_philosopher_who_never_thinks_starves_np5():
+    # Think not fair: philosopher 2 may stop at Think for ever, its forks in hand, and philosopher 1 starves.
+    v = check_liveness(DiningPhilosophers(5), fairness={"Loop[self]": "weak", "Eat[self]": "weak"}).violation
+    assert v is not None and v.name == "NobodyStarves[1]"
+    assert len(v.trace) == 9 and v.trace.loop == 8
+    assert "Think" in v.trace.last.pc
 
 
 def test_without_fairness_philosopher_1_starves_np5_and_the_lasso_replays():
