@@ -110,7 +110,8 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
         if trace is None:
             console.print(f"[yellow]Example {name}: not found[/] in the explored states.")
         else:
-            console.print(f"[green]Example {name}:[/] found, shortest trace has {len(trace)} states.")
+            n = len(trace)
+            console.print(f"[green]Example {name}:[/] found, shortest trace has {n} state{'' if n == 1 else 's'}.")
     for line in figure_lines(result.figures):
         console.print(line, highlight=False)
     if coverage and result.figures.coverage:
