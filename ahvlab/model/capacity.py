@@ -640,6 +640,19 @@ def guarantee_targets(q: PlacementQuestion) -> dict[int, int | None]:
     return out
 
 
+def admissible_hosts(q: PlacementQuestion, vm: int) -> list[int]:
+    """Guarantee mode: every healthy host on which admission lets ``vm`` start now (most free memory first)."""
+    rule: ReserveRule = "max_segment" if MUTATION in getattr(q, "mutations", ()) else "max_per_host"
+    caps = _capacities(q, q.placement)
+    running = _running(q.vm_memory, q.placement, skip=(vm,))
+    free = [caps[h] - sum(v.size for v in running if v.host == h) for h in range(len(caps))]
+    return [
+        h
+        for h in sorted(q.healthy, key=lambda x: (-free[x], x))
+        if admit(caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule).admitted
+    ]
+
+
 def guarantee_protects(
     host_memory: tuple[int, ...], vm_memory: tuple[int, ...], placement: tuple[int, ...], down: frozenset[int]
 ) -> bool:

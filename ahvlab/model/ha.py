@@ -14,7 +14,7 @@ from typing import Any
 from ahvlab.checker.spec import Action, Invariant
 from ahvlab.model import capacity
 from ahvlab.model.cluster import Cluster
-from ahvlab.model.placement import restart_targets
+from ahvlab.model.placement import restart_targets, start_hosts
 from ahvlab.model.state import (
     FENCED,
     FENCING,
@@ -258,7 +258,7 @@ class HA:
         return s
 
     def start_vm(self, s: AHVState) -> Succ:
-        """The leader powers on a VM that is off (or failed for lack of capacity) on a host with room."""
+        """Power on a VM that is off (or failed for lack of capacity) on a host the placement rules allow."""
         cl = self.cl
         ldr = cl.acting_leader(s)
         if ldr < 0:
@@ -266,8 +266,7 @@ class HA:
         for vm in cl.vm_range:
             if s.placement[vm] >= 0 or s.copies[vm]:
                 continue
-            tgt = restart_targets(cl, s, [vm], -1, ldr).get(vm)
-            if tgt is not None:
+            for tgt in start_hosts(cl, s, vm, ldr):
                 yield {"vm": cl.vm_names[vm], "host": tgt + 1}, cl.settle(self._start(s, vm, tgt))
 
     def vm_dies(self, s: AHVState) -> Succ:

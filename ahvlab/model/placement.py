@@ -90,3 +90,19 @@ def restart_targets(cl: Cluster, s: AHVState, vms: Sequence[int], lost_host: int
     if cl.config.ha_mode == "guarantee":
         return guarantee(req)
     return best_effort(req)
+
+
+def start_hosts(cl: Cluster, s: AHVState, vm: int, leader: int) -> list[int]:
+    """Every host a powered-off VM may be started on now: the user (or the checker) picks one.
+
+    Best effort: a healthy host with enough free memory. Guarantee mode: a healthy host on
+    which admission control admits the VM (``capacity.admissible_hosts``).
+    """
+    req = PlacementRequest(
+        cl.config.host_memory, cl.vm_memory, s.placement, healthy_hosts(cl, s, leader), (vm,), -1, cl.mut
+    )
+    if cl.config.ha_mode == "guarantee":
+        capacity = importlib.import_module("ahvlab.model.capacity")
+        return list(capacity.admissible_hosts(req, vm))
+    free = free_memory(req)
+    return [h for h in sorted(req.healthy, key=lambda x: (-free[x], x)) if free[h] >= cl.vm_memory[vm]]
