@@ -127,7 +127,9 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
 
 
 def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, Any]:
-    """The pinned JSON shape of ``check --json``."""
+    """The pinned JSON shape of ``check --json``; values in the trace are encoded as in ITF."""
+    from ahvlab.checker.itf import encode
+
     f = result.figures
     out: dict[str, Any] = {
         "spec": result.spec,
@@ -157,10 +159,10 @@ def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, 
                 {
                     "index": i,
                     "action": st.action,
-                    "params": {k: show_value(x) for k, x in st.params.items()},
+                    "params": {k: encode(x) for k, x in st.params.items()},
                     "time": spec.time_of(st.state),
                     "changed": {
-                        k: show_value(new)
+                        k: encode(new)
                         for k, (_old, new) in changed_vars(
                             spec, v.trace.steps[i - 1].state if i else None, st.state
                         ).items()

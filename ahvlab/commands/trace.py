@@ -7,8 +7,8 @@ import json
 
 from rich.console import Console
 
-from ahvlab.checker.itf import read_itf, trace_from_itf
-from ahvlab.checker.report import show_value, trace_lines
+from ahvlab.checker.itf import encode, read_itf, trace_from_itf
+from ahvlab.checker.report import trace_lines
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
             {
                 "index": i,
                 "action": st.action,
-                "params": {k: show_value(v) for k, v in st.params.items()},
+                "params": {k: encode(v) for k, v in st.params.items()},
                 "time": spec.time_of(st.state),
             }
             for i, st in enumerate(trace.steps)
