@@ -9,6 +9,7 @@ from ahvlab.checker.errors import SpecLoadError
 from ahvlab.checker.spec import Action, Invariant, Property, Spec
 from ahvlab.model.cluster import Cluster
 from ahvlab.model.config import Config, config_to_dict, default_config
+from ahvlab.model.explain import why_disabled
 from ahvlab.model.ha import HA
 from ahvlab.model.ipam import IPAM
 from ahvlab.model.properties import ahv_properties
@@ -103,6 +104,10 @@ class AHVSpec(Spec):
 
     def time_of(self, state: Any) -> float | None:
         return state.now
+
+    def explain_disabled(self, state: Any, action: str) -> str | None:
+        """Why ``action`` has no step here, in one sentence (the shell, the TUI and scenarios show it)."""
+        return why_disabled(self, state, action)
 
     def parameters(self) -> dict[str, Any]:
         """The whole config, as the TOML table ``config_from_dict`` reads back (traces reopen on it)."""

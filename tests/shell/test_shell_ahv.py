@@ -64,7 +64,8 @@ def test_with_fencing_the_same_script_stops_at_t60_waiting_for_the_acks(
     # time cannot pass T60 until every Stargate acknowledged the block: only the acks (and NOP probes) can happen
     assert out[-3:] == [
         "ahvlab> do tick",
-        "error: tick is not enabled here; enabled now: nop_probe, ack_block",
+        "error: tick is not enabled here: time cannot pass at T+60 until the steps due now happen "
+        "(enabled now: nop_probe, ack_block)",
         "# script stopped: line 6 failed",
     ]
 
