@@ -63,11 +63,18 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
     return out
 
 
-def figure_lines(f: Figures) -> list[str]:
-    lines = [
-        f"{f.generated} states generated, {f.distinct} distinct states found, {f.queue} states left on queue.",
-        f"The depth of the complete state graph search is {f.depth}.",
-    ]
+def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
+    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited."""
+    if engine == "simulate":
+        lines = [
+            f"{f.generated} states generated, {f.distinct} distinct states visited.",
+            f"The longest behaviour simulated has {f.depth} states.",
+        ]
+    else:
+        lines = [
+            f"{f.generated} states generated, {f.distinct} distinct states found, {f.queue} states left on queue.",
+            f"The depth of the complete state graph search is {f.depth}.",
+        ]
     rate = f.distinct / f.seconds if f.seconds > 0 else 0.0
     lines.append(f"Finished in {f.seconds:.2f}s ({rate:,.0f} distinct states/s).")
     if f.liveness_seconds is not None:
@@ -112,7 +119,7 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
         else:
             n = len(trace)
             console.print(f"[green]Example {name}:[/] found, shortest trace has {n} state{'' if n == 1 else 's'}.")
-    for line in figure_lines(result.figures):
+    for line in figure_lines(result.figures, result.engine):
         console.print(line, highlight=False)
     if coverage and result.figures.coverage:
         console.print(coverage_table(result.figures))
@@ -120,7 +127,10 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
     if stopped:
         console.print(f"[yellow]{_STOPPED.get(stopped, stopped)}[/]: the figures are partial.")
     if v is None:
-        if result.complete:
+        if result.engine == "simulate":
+            if not stopped:
+                console.print("Simulation finished. No error has been found in the simulated behaviours.")
+        elif result.complete:
             console.print("Model checking completed. No error has been found.")
         elif not stopped:
             console.print("[yellow]Search bounded (--max-depth): no error found within the bound.[/]")

@@ -65,6 +65,14 @@ def test_itf_and_dot_outputs_are_written(capsys, tmp_path):
     assert "<graphml" in graphml.read_text()
 
 
+def test_simulate_reports_what_it_visited(capsys):
+    code, out, _ = run(capsys, "simulate", GRID, "--set", "n=2", "--runs", "3", "--steps", "5", "--seed", "1")
+    assert code == 0
+    assert "The longest behaviour simulated has 5 states." in out
+    assert "Simulation finished. No error has been found in the simulated behaviours." in out
+    assert "states left on queue" not in out and "--max-depth" not in out
+
+
 def test_simulate_is_seeded_and_reports_json(capsys):
     code, out, _ = run(capsys, "simulate", POUR, "--runs", "300", "--steps", "40", "--seed", "7", "--json")
     assert code == 12 and json.loads(out)["engine"] == "simulate"
