@@ -6,6 +6,7 @@ import difflib
 import re
 import shlex
 import textwrap
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ahvlab.checker.engine import Options
@@ -399,11 +400,7 @@ def cmd_mutate(shell: Shell, call: Call) -> None:
             shell.say(f"  {'on ' if on else 'off'}  {name.ljust(width)}  {doc}")
         return
     name = call.words[0]
-    if name not in known:
-        close = difflib.get_close_matches(name, list(known), n=1)
-        raise ShellError(
-            f"no mutation {name!r}; " + (f"did you mean {close[0]}?" if close else f"mutations: {', '.join(known)}")
-        )
+    _must_know("mutation", name, known)
     if len(call.words) < 2:
         raise ShellError(f"mutate {name}: say on or off")
     before = len(shell.session)
@@ -411,6 +408,16 @@ def cmd_mutate(shell: Shell, call: Call) -> None:
     shell.say(f"mutation {name} is {call.words[1]}; the trace replays on the new model: {kept} of {before} steps kept")
     if kept < before:
         report(shell, changes=False)
+
+
+def _must_know(kind: str, name: str, known: Iterable[str]) -> None:
+    """One line for a name that is not there: the closest one, or the whole list."""
+    names = list(known)
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=1)
+        raise ShellError(
+            f"no {kind} {name!r}; " + (f"did you mean {close[0]}?" if close else f"{kind}s: {', '.join(names)}")
+        )
 
 
 @command(
@@ -428,11 +435,7 @@ def cmd_timing(shell: Shell, call: Call) -> None:
             shell.say(f"  {name.ljust(width)}  {seconds:g} s")
         return
     name = call.words[0]
-    if name not in known:
-        close = difflib.get_close_matches(name, list(known), n=1)
-        raise ShellError(
-            f"no timing {name!r}; " + (f"did you mean {close[0]}?" if close else f"timings: {', '.join(known)}")
-        )
+    _must_know("timing", name, known)
     if len(call.words) < 2:
         raise ShellError(f"timing {name} is {known[name]:g} s; to change it: timing {name} SECONDS")
     try:
