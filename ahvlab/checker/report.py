@@ -39,6 +39,25 @@ def format_time(t: float | None) -> str:
     return f"T+{int(t)}" if float(t).is_integer() else f"T+{t:g}"
 
 
+def deep_changes(path: str, old: Any, new: Any, base: int = 0) -> list[tuple[str, Any, Any]]:
+    """Where two values differ, as deep as their shapes agree: ``ha[2].phase`` rather than the whole ``ha``.
+
+    Tuples of the same length are compared element by element (``base`` is the number
+    of the first element: 1 for a model whose hosts are numbered from 1), records of
+    the same type field by field; anything else is one change.
+    """
+    if type(old) is type(new) and isinstance(old, tuple):
+        fields = getattr(old, "_fields", None)
+        if fields is not None:
+            pairs = [(f"{path}.{f}", getattr(old, f), getattr(new, f)) for f in fields]
+        elif len(old) == len(new) and len(old) > 1:
+            pairs = [(f"{path}[{i + base}]", a, b) for i, (a, b) in enumerate(zip(old, new, strict=True))]
+        else:
+            return [(path, old, new)]
+        return [c for p, a, b in pairs if a != b for c in deep_changes(p, a, b, base)]
+    return [(path, old, new)]
+
+
 def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str]:
     """A trace as text: each step's action with its parameters, then only the variables that changed."""
     out: list[str] = []
@@ -49,11 +68,13 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
         loop = "  <-- loop starts here" if trace.loop == i else ""
         out.append(f"State {i + 1}: {label}{'  ' + t if t else ''}{loop}")
         changes = changed_vars(spec, None if all_vars else before, step.state)
+        base = getattr(spec, "display_index_base", 0)
         for name, (old, new) in changes.items():
             if before is None or all_vars:
                 out.append(f"  /\\ {name} = {show_value(new)}")
-            else:
-                out.append(f"  /\\ {name} = {show_value(new)}    (was {show_value(old)})")
+                continue
+            for path, a, b in deep_changes(name, old, new, base):
+                out.append(f"  /\\ {path} = {show_value(b)}    (was {show_value(a)})")
         if before is not None and not changes:
             out.append("  (stuttering: no variable changed)")
     if trace.loop is not None:

@@ -156,6 +156,8 @@ class Spec:
     """
 
     _tagged: ClassVar[tuple[tuple[str, _Tag], ...]] = ()
+    display_index_base: ClassVar[int] = 0
+    """The number of the first element of a tuple-valued variable in reports (1 where hosts count from 1)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -82,6 +82,9 @@ class AHVSpec(Spec):
         self._invariants = invs
         self._properties = [*self.storage.properties(), *ahv_properties(self)]
 
+    display_index_base = 1
+    """Per-host and per-VM tuples read as host 1.., VM1.. in reports."""
+
     @property
     def name(self) -> str:
         return "AHVCluster"
