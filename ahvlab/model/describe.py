@@ -41,10 +41,12 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
     """
     s: AHVState = state
     cl = spec.cluster
+    # Memory in use is physical: every running copy holds its VM's memory where it runs,
+    # so an isolated host still shows the copy the cluster has written off.
     used = [0] * cl.n
-    for vm, h in enumerate(s.placement):
-        if h >= 0:
-            used[h] += cl.vm_memory[vm]
+    for vm, copies in enumerate(s.copies):
+        for c in copies:
+            used[c.host] += cl.vm_memory[vm]
     reserves = _reserves(spec, s) if cl.config.ha_mode == "guarantee" else [None] * cl.n
     hosts = []
     for h in cl.hosts:
