@@ -598,6 +598,10 @@ def _capacities(q: PlacementQuestion, placement: Sequence[int]) -> tuple[int, ..
     return tuple(m if h in q.healthy or h in holding else 0 for h, m in enumerate(q.host_memory))
 
 
+def _largest(q: PlacementQuestion) -> bool:
+    return bool(getattr(q, "largest_host_rule", False))
+
+
 def guarantee_targets(q: PlacementQuestion) -> dict[int, int | None]:
     """Guarantee mode for the AHV model: VM index -> host (None: refused, or no room).
 
@@ -616,7 +620,9 @@ def guarantee_targets(q: PlacementQuestion) -> dict[int, int | None]:
             free = [caps[h] - sum(v.size for v in running if v.host == h) for h in range(len(caps))]
             out[vm] = None
             for h in sorted(q.healthy, key=lambda x: (-free[x], x)):
-                if admit(caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule).admitted:
+                if admit(
+                    caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule, largest_host_rule=_largest(q)
+                ).admitted:
                     out[vm] = h
                     placement[vm] = h
                     break
@@ -649,7 +655,9 @@ def admissible_hosts(q: PlacementQuestion, vm: int) -> list[int]:
     return [
         h
         for h in sorted(q.healthy, key=lambda x: (-free[x], x))
-        if admit(caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule).admitted
+        if admit(
+            caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule, largest_host_rule=_largest(q)
+        ).admitted
     ]
 
 

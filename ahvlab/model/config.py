@@ -107,6 +107,8 @@ class Config:
     max_failures: int = 1
     """Failures of any kind allowed in one run (the default keeps the exhaustive check small)."""
     ha_mode: str = "best_effort"
+    largest_host_rule: bool = False
+    """Guarantee mode with uneven hosts: reserve as if every host had the largest host's memory."""
     timings: Timings = field(default_factory=Timings)
     leader: int = 3
     """The host whose CVM holds the Acropolis leadership at the start."""
@@ -261,6 +263,7 @@ _TOP_KEYS = {
     "max_host_failures",
     "max_failures",
     "ha_mode",
+    "largest_host_rule",
     "timings",
     "leader",
     "mutations",
@@ -392,6 +395,10 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
                 kw[k] = _int(k, t[k])
         if "ha_mode" in t:
             kw["ha_mode"] = _str("ha_mode", t["ha_mode"])
+        if "largest_host_rule" in t:
+            if not isinstance(t["largest_host_rule"], bool):
+                raise _type_error("largest_host_rule", t["largest_host_rule"], "true or false")
+            kw["largest_host_rule"] = t["largest_host_rule"]
         if "timings" in t:
             tt = _table("timings", t["timings"], _TIMING_KEYS)
             kw["timings"] = Timings(**{k: _int(f"timings.{k}", v) for k, v in tt.items()})
@@ -449,6 +456,7 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "max_host_failures": c.max_host_failures,
         "max_failures": c.max_failures,
         "ha_mode": c.ha_mode,
+        "largest_host_rule": c.largest_host_rule,
         "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
         "leader": c.leader,
         "mutations": sorted(c.mutations),

@@ -25,7 +25,7 @@ def _reserves(spec: AHVSpec, s: AHVState) -> list[int | None]:
     capacity = importlib.import_module("ahvlab.model.capacity")
     cl = spec.cluster
     running = tuple(capacity.Vm(cl.vm_names[vm], cl.vm_memory[vm], h) for vm, h in enumerate(s.placement) if h >= 0)
-    plan = capacity.plan(tuple(cl.config.host_memory), running)
+    plan = capacity.plan(tuple(cl.config.host_memory), running, largest_host_rule=cl.config.largest_host_rule)
     if not plan.ok:
         return [None] * cl.n
     return [f.reserve for f in capacity.figures(plan)]

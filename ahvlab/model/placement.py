@@ -31,6 +31,8 @@ class PlacementRequest(NamedTuple):
     """The host whose VMs are restarted (-1 for a plain start)."""
     mutations: frozenset[str] = frozenset()
     """The config's mutations (guarantee mode reads ``segments_not_shared_correctly``)."""
+    largest_host_rule: bool = False
+    """Guarantee mode with uneven hosts: admission reserves as if every host were the largest."""
 
 
 def healthy_hosts(cl: Cluster, s: AHVState, leader: int) -> tuple[int, ...]:
@@ -86,6 +88,7 @@ def restart_targets(cl: Cluster, s: AHVState, vms: Sequence[int], lost_host: int
         tuple(vms),
         lost_host,
         cl.mut,
+        cl.config.largest_host_rule,
     )
     if cl.config.ha_mode == "guarantee":
         return guarantee(req)
@@ -99,7 +102,14 @@ def start_hosts(cl: Cluster, s: AHVState, vm: int, leader: int) -> list[int]:
     which admission control admits the VM (``capacity.admissible_hosts``).
     """
     req = PlacementRequest(
-        cl.config.host_memory, cl.vm_memory, s.placement, healthy_hosts(cl, s, leader), (vm,), -1, cl.mut
+        cl.config.host_memory,
+        cl.vm_memory,
+        s.placement,
+        healthy_hosts(cl, s, leader),
+        (vm,),
+        -1,
+        cl.mut,
+        cl.config.largest_host_rule,
     )
     if cl.config.ha_mode == "guarantee":
         capacity = importlib.import_module("ahvlab.model.capacity")
