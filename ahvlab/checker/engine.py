@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
 from ahvlab.checker.spec import Action, Invariant, Property, Spec
@@ -59,15 +59,22 @@ class _Stop(Exception):
     pass
 
 
-def _select_invariants(spec: Spec, names: Sequence[str] | None) -> list[Invariant]:
-    invs = list(spec.invariants())
+T = TypeVar("T", Invariant, Property)
+
+
+def select_named(kind: str, items: Sequence[T], names: Sequence[str] | None) -> list[T]:
+    """``items`` whose ``name`` is in ``names`` (all when None); an unknown name is one clear SpecError."""
     if names is None:
-        return invs
-    known = {i.name: i for i in invs}
+        return list(items)
+    known = {i.name: i for i in items}
     missing = [n for n in names if n not in known]
     if missing:
-        raise SpecError(f"unknown invariant {missing[0]!r}; the spec has: {', '.join(known) or 'none'}")
+        raise SpecError(f"unknown {kind} {missing[0]!r}; the spec has: {', '.join(known) or 'none'}")
     return [known[n] for n in names]
+
+
+def _select_invariants(spec: Spec, names: Sequence[str] | None) -> list[Invariant]:
+    return select_named("invariant", spec.invariants(), names)
 
 
 def _check_shape(action: Action, item: Any) -> tuple[Any, Any]:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ahvlab.checker.engine import Options, SpecError, check
+from ahvlab.checker.engine import Options, SpecError, check, select_named
 from ahvlab.checker.result import Result, Violation
 from ahvlab.checker.spec import Action, Property, Spec
 from ahvlab.checker.trace import ReplayError, Step, Trace, fingerprint_key
@@ -45,14 +45,7 @@ FairnessMap = Mapping[str, Literal["weak", "strong"] | None]
 
 def temporal_properties(spec: Spec, names: Sequence[str] | None = None) -> list[Property]:
     """The spec's properties that need the liveness check (all but ``sometimes``), optionally by name."""
-    props = [p for p in spec.properties() if p.kind in TEMPORAL_KINDS]
-    if names is None:
-        return props
-    known = {p.name: p for p in props}
-    missing = [n for n in names if n not in known]
-    if missing:
-        raise SpecError(f"unknown temporal property {missing[0]!r}; the spec has: {', '.join(known) or 'none'}")
-    return [known[n] for n in names]
+    return select_named("temporal property", [p for p in spec.properties() if p.kind in TEMPORAL_KINDS], names)
 
 
 # -- the graph ------------------------------------------------------------------
