@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ahvlab.model.capacity import MUTATION, guarantee_protects, guarantee_targets
 from ahvlab.model.placement import PlacementRequest
 
@@ -52,19 +50,7 @@ def test_with_one_host_down_only_its_vms_must_fit_and_beyond_one_nothing_is_prom
     assert guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset({0, 2}))
 
 
-class MutatedRequest(NamedTuple):
-    """A request that also carries the config's mutations (read with getattr by guarantee_targets)."""
-
-    host_memory: tuple[int, ...]
-    vm_memory: tuple[int, ...]
-    placement: tuple[int, ...]
-    healthy: tuple[int, ...]
-    to_place: tuple[int, ...]
-    lost_host: int
-    mutations: frozenset[str]
-
-
 def test_the_mutation_lets_vm04_start_where_the_guarantee_breaks() -> None:
-    got = guarantee_targets(MutatedRequest(MEM, SIZES, PLACED, (0, 1, 2), (3,), -1, frozenset({MUTATION})))
+    got = guarantee_targets(PlacementRequest(MEM, SIZES, PLACED, (0, 1, 2), (3,), -1, frozenset({MUTATION})))
     assert got == {3: 1}
     assert not guarantee_protects(MEM, SIZES, (0, 2, 2, 1), frozenset())
