@@ -21,6 +21,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check ahvlab tests bench
 	$(BIN)/ruff format --check ahvlab tests bench
 	$(BIN)/mypy ahvlab
+	$(BIN)/mypy --strict ahvlab/checker
 
 test: lint
 	$(BIN)/python -m pytest -n 2

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ahvlab.checker.engine import Options, bfs
+from ahvlab.checker.engine import Options
 from ahvlab.checker.report import figure_lines, trace_lines
 from ahvlab.checker.result import Result
+from ahvlab.checker.run import check
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Trace
 from ahvlab.scenarios import Scenario, ScenarioReport, find_scenario, verify
@@ -50,7 +51,7 @@ def check_spec(
         deadlock=deadlock,
         examples=False,
     )
-    return bfs(spec, opts)
+    return check(spec, opts, liveness=False)
 
 
 def assert_spec_holds(

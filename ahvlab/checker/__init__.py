@@ -2,33 +2,40 @@
 
 It knows nothing of AHV. Import what a spec needs from here::
 
-    from ahvlab.checker import Spec, action, invariant, bfs
+    from ahvlab.checker import Spec, action, invariant, check
 """
 
-from ahvlab.checker.engine import Options, SpecError, bfs, check, dfs, simulate
-from ahvlab.checker.liveness import check_liveness
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, bfs, dfs, search, simulate
+from ahvlab.checker.liveness import check_graph
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
-from ahvlab.checker.session import Choice, Session, SessionError
+from ahvlab.checker.run import check
+from ahvlab.checker.session import Choice, Move, Session, SessionError
 from ahvlab.checker.spec import (
     Action,
+    Component,
     Invariant,
     Property,
     Spec,
     action,
     always_eventually,
     eventually,
+    explains,
     invariant,
     leads_to,
     sometimes,
 )
-from ahvlab.checker.trace import ReplayError, Step, Trace, replay, replay_actions
+from ahvlab.checker.trace import ReplayError, Step, Trace, find_step, replay, replay_actions
 
 __all__ = [
     "Action",
     "Choice",
+    "Component",
     "Coverage",
     "Figures",
+    "GraphRecorder",
     "Invariant",
+    "Move",
+    "Observer",
     "Options",
     "Property",
     "ReplayError",
@@ -44,13 +51,16 @@ __all__ = [
     "always_eventually",
     "bfs",
     "check",
-    "check_liveness",
+    "check_graph",
     "dfs",
     "eventually",
+    "explains",
+    "find_step",
     "invariant",
     "leads_to",
     "replay",
     "replay_actions",
+    "search",
     "simulate",
     "sometimes",
 ]

@@ -4,6 +4,12 @@ One loop each. They share the bookkeeping of TLC: every successor produced is
 *generated*; a successor whose fingerprint was not seen before is *distinct*
 and is stored with a pointer to its parent, so a counterexample is rebuilt
 from fingerprints and then re-played against the spec before it is reported.
+
+The three share their setup (:class:`_Search`): initial states, the invariants to
+check, the fingerprint function, bounds, progress, cancellation and the wrapping
+of an exception a spec raises into one :class:`SpecError` naming the hook. What a
+run records for later (the state graph that liveness and DOT export need) goes to
+:class:`Observer` objects, never into the options, which are frozen inputs.
 """
 
 from __future__ import annotations
@@ -14,22 +20,24 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
 from ahvlab.checker.spec import Action, Invariant, Property, Spec
-from ahvlab.checker.trace import ReplayError, Step, Trace, fingerprint_key, replay
+from ahvlab.checker.trace import ReplayError, Step, Trace, find_step, fingerprint_key, reaching, replay
 
 ProgressFn = Callable[[Figures], None]
+Engine = Literal["bfs", "dfs"]
+ENGINES: tuple[Engine, ...] = ("bfs", "dfs")
 
 
 class SpecError(Exception):
     """The spec itself is wrong (bad shape of a successor, an exception inside an action...)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Options:
-    """Bounds and switches of a run; the CLI flags map onto these one to one."""
+    """Bounds and switches of a run; the CLI flags map onto these one to one. Frozen: a run never changes them."""
 
     max_depth: int | None = None
     max_states: int | None = None
@@ -45,14 +53,43 @@ class Options:
     """Polled about every thousand states; returning True stops the search with partial figures (a front end's Stop button)."""
     init_states: Sequence[Any] | None = None
     """Start from these states instead of ``spec.init()`` (the shell checks from the current state)."""
-    record_graph: bool = False
-    """Keep every edge (needed for DOT/GraphML export and liveness)."""
-    graph: list[tuple[Any, Any, int]] = field(default_factory=list)
-    """Filled when ``record_graph``: every edge ``(from_key, to_key, action_index)``."""
+
+    def __post_init__(self) -> None:
+        # Sequences given as lists are kept as tuples, so that an Options value cannot change under a run.
+        if self.invariants is not None:
+            object.__setattr__(self, "invariants", tuple(self.invariants))
+        if self.init_states is not None:
+            object.__setattr__(self, "init_states", tuple(self.init_states))
+
+
+class Observer:
+    """Told what a search finds, as it finds it. Subclass and override what you need (all no-ops here)."""
+
+    def on_state(self, key: Any, state: Any, initial: bool) -> None:
+        """A new distinct state (its fingerprint key and the state)."""
+
+    def on_edge(self, src: Any, dst: Any, action: int) -> None:
+        """A step from fingerprint ``src`` to fingerprint ``dst`` by the action with that index."""
+
+
+@dataclass
+class GraphRecorder(Observer):
+    """Keeps the whole explored graph: what liveness checking and DOT/GraphML export read."""
+
     nodes: dict[Any, Any] = field(default_factory=dict)
-    """Filled when ``record_graph``: a state for each fingerprint, in discovery order."""
+    """A state for each fingerprint, in discovery order."""
+    edges: list[tuple[Any, Any, int]] = field(default_factory=list)
+    """Every edge ``(from_key, to_key, action_index)``, grouped by source."""
     initial: list[Any] = field(default_factory=list)
-    """Filled when ``record_graph``: the fingerprints of the initial states."""
+    """The fingerprints of the initial states."""
+
+    def on_state(self, key: Any, state: Any, initial: bool) -> None:
+        self.nodes[key] = state
+        if initial:
+            self.initial.append(key)
+
+    def on_edge(self, src: Any, dst: Any, action: int) -> None:
+        self.edges.append((src, dst, action))
 
 
 class _Stop(Exception):
@@ -71,10 +108,6 @@ def select_named(kind: str, items: Sequence[T], names: Sequence[str] | None) -> 
     if missing:
         raise SpecError(f"unknown {kind} {missing[0]!r}; the spec has: {', '.join(known) or 'none'}")
     return [known[n] for n in names]
-
-
-def _select_invariants(spec: Spec, names: Sequence[str] | None) -> list[Invariant]:
-    return select_named("invariant", spec.invariants(), names)
 
 
 def _check_shape(action: Action, item: Any) -> tuple[Any, Any]:
@@ -101,19 +134,24 @@ def lint(spec: Spec, states: Iterable[Any]) -> None:
                     raise SpecError(f"action {act.name!r} yielded params {item[0]!r}; params must be a dict")
 
 
+def spec_error(exc: BaseException, where: str) -> SpecError:
+    """One line for an exception a spec raised in one of its hooks (``action 'login'``, ``init``)."""
+    return SpecError(f"{where} raised {type(exc).__name__}: {exc}")
+
+
 class _Search:
-    """State shared by the exhaustive engines: the parent map and the figures."""
+    """What every engine shares: the spec's parts, the initial states, figures, bounds, progress and traces."""
 
     def __init__(self, spec: Spec, opts: Options, engine: str) -> None:
         self.spec = spec
         self.opts = opts
         self.engine = engine
         self.actions = list(spec.actions())
-        self.invariants = _select_invariants(spec, opts.invariants)
+        self.invariants = select_named("invariant", spec.invariants(), opts.invariants)
         self.examples: list[Property] = [p for p in spec.properties() if p.kind == "sometimes"] if opts.examples else []
         self.found: dict[str, Any] = {}
         self.key = fingerprint_key(spec)
-        self.constraint = getattr(spec, "constraint", None)
+        self.constraint = spec.constraint if spec.overrides("constraint") else None
         self.figures = Figures(coverage={a.name: Coverage() for a in self.actions})
         self.parent: dict[Any, Any] = {}
         """fingerprint -> the parent's fingerprint (None for an initial state)."""
@@ -121,8 +159,13 @@ class _Search:
         self.start = time.monotonic()
         self.last_progress = self.start
         self.ticks = 0
-        self.sync: Callable[[], None] = lambda: None
-        self.inits = list(opts.init_states) if opts.init_states is not None else list(spec.init())
+        if opts.init_states is not None:
+            self.inits = list(opts.init_states)
+        else:
+            try:
+                self.inits = list(spec.init())
+            except Exception as exc:
+                raise spec_error(exc, "init") from exc
 
     # -- bounds and progress -------------------------------------------------
 
@@ -135,57 +178,6 @@ class _Search:
     def full(self) -> bool:
         ms = self.opts.max_states
         return ms is not None and self.figures.distinct >= ms
-
-    # -- traces ----------------------------------------------------------------
-
-    def path_keys(self, k: Any) -> list[tuple[Any, int]]:
-        """Fingerprints from an initial state to ``k``; the action of each step is found again on replay (-1)."""
-        chain: list[tuple[Any, int]] = []
-        while k is not None:
-            chain.append((k, -1))
-            k = self.parent[k]
-        chain.reverse()
-        return chain
-
-    def rebuild(self, k: Any | None, last: Any | None = None, last_action: int = -1) -> Trace:
-        """The trace to fingerprint ``k`` (then to ``last`` via ``last_action``), replayed from an initial state."""
-        key = self.key or (lambda s: s)
-        chain = self.path_keys(k) if k is not None else []
-        if last is not None:
-            chain.append((key(last), last_action))
-        k0 = chain[0][0]
-        start = next((s for s in self.inits if key(s) == k0), None)
-        if start is None:
-            raise ReplayError("counterexample does not start in an initial state")
-        steps = [Step(start)]
-        for i, (want, ai) in enumerate(chain[1:], start=2):
-            # Only the parent's fingerprint is stored per state (no action index: a tuple less per state);
-            # the step is found again by running the actions in order until one reaches the fingerprint.
-            candidates = [self.actions[ai]] if ai >= 0 else self.actions
-            step = next(
-                (
-                    Step(nxt, act.name, dict(params))
-                    for act in candidates
-                    for params, nxt in act.fn(steps[-1].state)
-                    if key(nxt) == want
-                ),
-                None,
-            )
-            if step is None:
-                raise ReplayError(f"counterexample state {i} is not reachable from state {i - 1}")
-            steps.append(step)
-        return Trace(tuple(steps))
-
-    def fail_invariant(self, inv: Invariant, parent_key: Any | None, state: Any, ai: int) -> None:
-        trace = self.rebuild(parent_key, state, ai)
-        if not self.invariant_fails_at_end(inv, trace):
-            raise ReplayError(f"invariant {inv.name!r} holds on the replayed trace: a nondeterministic spec?")
-        self.violation = Violation("invariant", inv.name, inv.doc, trace)
-        raise _Stop
-
-    def fail_invariant_fn(self, fn: Callable[[Any], bool], parent_key: Any | None, state: Any, ai: int) -> None:
-        inv = next(i for i in self.invariants if i.fn is fn)
-        self.fail_invariant(inv, parent_key, state, ai)
 
     def tick_now(self) -> None:
         """Bounds and progress, once every 1024 states."""
@@ -202,8 +194,43 @@ class _Search:
             f.seconds = now - self.start
             self.opts.progress(f)
 
-    def invariant_fails_at_end(self, inv: Invariant, trace: Trace) -> bool:
-        return not inv.fn(trace.last)
+    # -- traces ----------------------------------------------------------------
+
+    def rebuild(self, k: Any | None, last: Any | None = None, last_action: int = -1) -> Trace:
+        """The trace to fingerprint ``k`` (then to ``last`` via ``last_action``), replayed from an initial state."""
+        key = self.key or (lambda s: s)
+        chain: list[tuple[Any, int]] = []
+        while k is not None:
+            chain.append((k, -1))
+            k = self.parent[k]
+        chain.reverse()
+        if last is not None:
+            chain.append((key(last), last_action))
+        k0 = chain[0][0]
+        start = next((s for s in self.inits if key(s) == k0), None)
+        if start is None:
+            raise ReplayError("counterexample does not start in an initial state")
+        steps = [Step(start)]
+        for i, (want, ai) in enumerate(chain[1:], start=2):
+            # Only the parent's fingerprint is stored per state (no action index: a tuple less per state);
+            # the step is found again by running the actions in order until one reaches the fingerprint.
+            candidates = [self.actions[ai]] if ai >= 0 else self.actions
+            step = find_step(candidates, steps[-1].state, reaches=reaching(key, want))
+            if step is None:
+                raise ReplayError(f"counterexample state {i} is not reachable from state {i - 1}")
+            steps.append(step)
+        return Trace(tuple(steps))
+
+    def fail_invariant(self, inv: Invariant, parent_key: Any | None, state: Any, ai: int) -> None:
+        trace = self.rebuild(parent_key, state, ai)
+        if inv.fn(trace.last):
+            raise ReplayError(f"invariant {inv.name!r} holds on the replayed trace: a nondeterministic spec?")
+        self.violation = Violation("invariant", inv.name, inv.doc, trace)
+        raise _Stop
+
+    def fail_invariant_fn(self, fn: Callable[[Any], bool], parent_key: Any | None, state: Any, ai: int) -> None:
+        inv = next(i for i in self.invariants if i.fn is fn)
+        self.fail_invariant(inv, parent_key, state, ai)
 
     def fail_deadlock(self, k: Any) -> None:
         trace = self.rebuild(k)
@@ -215,14 +242,41 @@ class _Search:
             try:
                 ok = inv.fn(state)
             except Exception as exc:
-                raise SpecError(f"invariant {inv.name!r} raised {type(exc).__name__}: {exc}") from exc
+                raise spec_error(exc, f"invariant {inv.name!r}") from exc
             if not ok:
                 self.fail_invariant(inv, parent_key, state, ai)
 
     def check_examples(self, k: Any, state: Any) -> None:
         for prop in self.examples:
-            if prop.name not in self.found and prop.p(state):
-                self.found[prop.name] = k
+            if prop.name not in self.found:
+                try:
+                    hit = prop.p(state)
+                except Exception as exc:
+                    raise spec_error(exc, f"example {prop.name!r}") from exc
+                if hit:
+                    self.found[prop.name] = k
+
+    def wrap(self, exc: Exception, ai: int) -> SpecError:
+        """Name the action, invariant or hook that raised, from the frames the exception passed through."""
+        if isinstance(exc, ValueError) and "unpack" in str(exc) and ai >= 0:
+            return SpecError(
+                f"action {self.actions[ai].name!r} yielded something that is not a (params, next_state) pair: {exc}"
+            )
+        codes: dict[Any, str] = {}
+        for inv in self.invariants:
+            codes[getattr(inv.fn, "__code__", None)] = f"invariant {inv.name!r}"
+        for name, hook in (("constraint", self.constraint), ("view", self.key)):
+            if hook is not None:
+                codes[getattr(hook, "__code__", None)] = name
+        tb = exc.__traceback__
+        while tb is not None:
+            where = codes.get(tb.tb_frame.f_code)
+            if where is not None:
+                return spec_error(exc, where)
+            tb = tb.tb_next
+        if ai >= 0:
+            return spec_error(exc, f"action {self.actions[ai].name!r}")
+        return spec_error(exc, "the spec")
 
     # -- the result ----------------------------------------------------------
 
@@ -236,35 +290,7 @@ class _Search:
         return Result(self.spec.name, self.engine, f, self.violation, examples, complete and self.violation is None)
 
 
-def _wrap(exc: Exception, names: Sequence[str], ai: int, inv_fns: Sequence[Any], search: _Search) -> SpecError:
-    """Name the action (or invariant) that raised, from the frame the exception came from."""
-    tb = exc.__traceback__
-    codes = {getattr(fn, "__code__", None): i.name for fn, i in zip(inv_fns, search.invariants, strict=True)}
-    while tb is not None:
-        name = codes.get(tb.tb_frame.f_code)
-        if name is not None:
-            return SpecError(f"invariant {name!r} raised {type(exc).__name__}: {exc}")
-        tb = tb.tb_next
-    if ai >= 0:
-        return SpecError(f"action {names[ai]!r} raised {type(exc).__name__}: {exc}")
-    return SpecError(f"the spec raised {type(exc).__name__}: {exc}")
-
-
-def _successors(search: _Search, s: Any) -> Iterable[tuple[int, Any]]:
-    for ai, act in enumerate(search.actions):
-        try:
-            produced = act.fn(s)
-            if produced is None:
-                continue
-            for item in produced:
-                yield ai, item[1]
-        except (SpecError, _Stop):
-            raise
-        except Exception as exc:
-            raise SpecError(f"action {act.name!r} raised {type(exc).__name__}: {exc}") from exc
-
-
-def _no_gc(search: Callable[[Spec, Options | None], Result]) -> Callable[[Spec, Options | None], Result]:
+def _no_gc(search: Callable[..., Result]) -> Callable[..., Result]:
     """Run a search with the cyclic garbage collector paused.
 
     States are tuples that form no cycles, so the collector finds nothing, yet it
@@ -272,11 +298,11 @@ def _no_gc(search: Callable[[Spec, Options | None], Result]) -> Callable[[Spec, 
     """
 
     @functools.wraps(search)
-    def run(spec: Spec, opts: Options | None = None) -> Result:
+    def run(*args: Any, **kwargs: Any) -> Result:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return search(spec, opts)
+            return search(*args, **kwargs)
         finally:
             if was_enabled:
                 gc.enable()
@@ -284,8 +310,24 @@ def _no_gc(search: Callable[[Spec, Options | None], Result]) -> Callable[[Spec, 
     return run
 
 
+def _observe(observers: Sequence[Observer]) -> tuple[Callable[[Any, Any, bool], None], Callable[[Any, Any, int], None]]:
+    """One callable per event for the observers (the loops call them only when there are observers)."""
+    if len(observers) == 1:
+        return observers[0].on_state, observers[0].on_edge
+
+    def state(k: Any, s: Any, initial: bool) -> None:
+        for o in observers:
+            o.on_state(k, s, initial)
+
+    def edge(a: Any, b: Any, ai: int) -> None:
+        for o in observers:
+            o.on_edge(a, b, ai)
+
+    return state, edge
+
+
 @_no_gc
-def bfs(spec: Spec, opts: Options | None = None) -> Result:
+def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] = ()) -> Result:
     """Breadth-first search: the counterexample it reports is a shortest one."""
     opts = opts or Options()
     search = _Search(spec, opts, "bfs")
@@ -295,26 +337,31 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
     key = search.key
     constraint = search.constraint
     parent = search.parent
-    graph = opts.graph if opts.record_graph else None
+    on_state, on_edge = _observe(observers)
+    observed = bool(observers)
     level: list[Any] = []
     complete = True
     try:
-        lint(spec, search.inits[:1])
-        for s in search.inits:
-            f.generated += 1
-            search.check_state(None, s, -1)
-            if constraint is not None and not constraint(s):
-                continue
-            k = key(s) if key else s
-            if k in parent:
-                continue
-            parent[k] = None
-            f.distinct += 1
-            search.check_examples(k, s)
-            level.append(s)
-            if graph is not None:
-                opts.nodes[k] = s
-                opts.initial.append(k)
+        try:
+            lint(spec, search.inits[:1])
+            for s in search.inits:
+                f.generated += 1
+                search.check_state(None, s, -1)
+                if constraint is not None and not constraint(s):
+                    continue
+                k = key(s) if key else s
+                if k in parent:
+                    continue
+                parent[k] = None
+                f.distinct += 1
+                search.check_examples(k, s)
+                level.append(s)
+                if observed:
+                    on_state(k, s, True)
+        except (_Stop, KeyboardInterrupt, SpecError, ReplayError):
+            raise
+        except Exception as exc:
+            raise search.wrap(exc, -1) from exc
         f.depth = 1 if level else 0
         depth = 1
         # The hot loop: figures live in locals and per-action lists, written back
@@ -340,7 +387,6 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                 c = cov[name]
                 c.enabled, c.generated, c.distinct = enabled[a_i], generated[a_i], found[a_i]
 
-        search.sync = sync
         try:
             while level:
                 if opts.max_depth is not None and depth >= opts.max_depth:
@@ -373,15 +419,15 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                                             search.fail_invariant_fn(inv_fn, pk, t, ai)
                                     continue
                                 k = key(t) if key else t
-                                if graph is not None:
-                                    graph.append((pk, k, ai))
+                                if observed:
+                                    on_edge(pk, k, ai)
                                 if k in parent:
                                     continue
                                 parent[k] = pk
                                 distinct += 1
                                 new += 1
-                                if graph is not None:
-                                    opts.nodes[k] = t
+                                if observed:
+                                    on_state(k, t, False)
                                 if not nxt:
                                     f.depth = depth + 1
                                 for inv_fn in inv_fns:
@@ -408,14 +454,8 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
                 f.queue = len(level)
         except (_Stop, KeyboardInterrupt, SpecError, ReplayError):
             raise
-        except ValueError as exc:
-            if "unpack" in str(exc) and ai >= 0:
-                raise SpecError(
-                    f"action {names[ai]!r} yielded something that is not a (params, next_state) pair: {exc}"
-                ) from exc
-            raise _wrap(exc, names, ai, inv_fns, search) from exc
         except Exception as exc:
-            raise _wrap(exc, names, ai, inv_fns, search) from exc
+            raise search.wrap(exc, ai) from exc
         finally:
             sync()
     except _Stop:
@@ -426,8 +466,22 @@ def bfs(spec: Spec, opts: Options | None = None) -> Result:
     return search.result(complete and f.stopped is None)
 
 
+def _successors(search: _Search, s: Any) -> Iterable[tuple[int, Any]]:
+    for ai, act in enumerate(search.actions):
+        try:
+            produced = act.fn(s)
+            if produced is None:
+                continue
+            for item in produced:
+                yield ai, item[1]
+        except (SpecError, _Stop):
+            raise
+        except Exception as exc:
+            raise search.wrap(exc, ai) from exc
+
+
 @_no_gc
-def dfs(spec: Spec, opts: Options | None = None) -> Result:
+def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] = ()) -> Result:
     """Depth-first search: less memory for the queue; counterexamples are not shortest."""
     opts = opts or Options()
     search = _Search(spec, opts, "dfs")
@@ -437,7 +491,8 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
     key = search.key
     constraint = search.constraint
     parent = search.parent
-    graph = opts.graph if opts.record_graph else None
+    on_state, on_edge = _observe(observers)
+    observed = bool(observers)
     depth_of: dict[Any, int] = {}
     stack: list[tuple[Any, int]] = []
     complete = True
@@ -454,9 +509,8 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
             parent[k] = None
             depth_of[k] = 1
             f.distinct += 1
-            if graph is not None:
-                opts.nodes[k] = s
-                opts.initial.append(k)
+            if observed:
+                on_state(k, s, True)
             search.check_examples(k, s)
             stack.append((s, 1))
         f.depth = 1 if stack else 0
@@ -486,8 +540,8 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
                     search.check_state(pk, t, ai)
                     continue
                 k = key(t) if key else t
-                if graph is not None:
-                    graph.append((pk, k, ai))
+                if observed:
+                    on_edge(pk, k, ai)
                 seen_depth = depth_of.get(k)
                 if seen_depth is not None:
                     if opts.max_depth is not None and d + 1 < seen_depth:
@@ -498,8 +552,8 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
                 parent[k] = pk
                 depth_of[k] = d + 1
                 f.distinct += 1
-                if graph is not None:
-                    opts.nodes[k] = t
+                if observed:
+                    on_state(k, t, False)
                 c.distinct += 1
                 f.depth = max(f.depth, d + 1)
                 search.check_state(pk, t, ai)
@@ -513,33 +567,46 @@ def dfs(spec: Spec, opts: Options | None = None) -> Result:
     except KeyboardInterrupt:
         f.stopped = "interrupted"
         complete = False
+    except (SpecError, ReplayError):
+        raise
+    except Exception as exc:
+        raise search.wrap(exc, -1) from exc
     f.queue = len(stack)
     return search.result(complete and f.stopped is None)
+
+
+def search(
+    spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
+) -> Result:
+    """Run ``bfs`` or ``dfs`` (safety only; :func:`ahvlab.checker.run.check` adds liveness)."""
+    if engine == "bfs":
+        return bfs(spec, opts, observers)
+    if engine == "dfs":
+        return dfs(spec, opts, observers)
+    raise ValueError(f"unknown engine {engine!r} (bfs or dfs)")
 
 
 def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | None = None) -> Result:
     """Random simulation: ``runs`` behaviours of at most ``steps`` steps, reproducible from ``seed``."""
     opts = opts or Options()
     rng = random.Random(seed)
-    actions = list(spec.actions())
-    invariants = _select_invariants(spec, opts.invariants)
-    key = fingerprint_key(spec) or (lambda s: s)
-    constraint = getattr(spec, "constraint", None)
-    f = Figures(coverage={a.name: Coverage() for a in actions})
-    inits = list(opts.init_states) if opts.init_states is not None else list(spec.init())
-    examples = [p for p in spec.properties() if p.kind == "sometimes"] if opts.examples else []
+    search = _Search(spec, opts, "simulate")
+    actions = search.actions
+    key = search.key or (lambda s: s)
+    constraint = search.constraint
+    f = search.figures
+    inits = search.inits
+    examples = search.examples
     found: dict[str, Trace | None] = {p.name: None for p in examples}
     seen: set[Any] = set()
-    start = time.monotonic()
-    last_progress = start
-    violation: Violation | None = None
-    lint(spec, inits[:1])
 
-    def finish(trace: list[Step], kind: str, name: str, doc: str) -> Violation:
+    def finish(trace: list[Step], kind: Literal["invariant", "deadlock"], name: str, doc: str) -> Violation:
         replayed = replay(spec, [st.state for st in trace], [(st.action, st.params) for st in trace], inits)
-        return Violation(kind, name, doc, replayed)  # type: ignore[arg-type]
+        return Violation(kind, name, doc, replayed)
 
+    ai = -1
     try:
+        lint(spec, inits[:1])
         for _run in range(runs):
             s = rng.choice(inits)
             trace = [Step(s)]
@@ -550,9 +617,9 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                     seen.add(k)
                     f.distinct += 1
                 f.depth = max(f.depth, depth)
-                for inv in invariants:
+                for inv in search.invariants:
                     if not inv.fn(s):
-                        violation = finish(trace, "invariant", inv.name, inv.doc)
+                        search.violation = finish(trace, "invariant", inv.name, inv.doc)
                         raise _Stop
                 for prop in examples:
                     if found[prop.name] is None and prop.p(s):
@@ -563,45 +630,30 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                     break
                 succ: list[tuple[int, Any, Any]] = []
                 for ai, act in enumerate(actions):
-                    produced = act.fn(s) or ()
                     n0 = len(succ)
-                    for params, t in produced:
+                    for params, t in act.fn(s) or ():
                         succ.append((ai, params, t))
                     c = f.coverage[act.name]
                     if len(succ) > n0:
                         c.enabled += 1
                         c.generated += len(succ) - n0
+                ai = -1
                 f.generated += len(succ)
                 if not succ:
                     if opts.deadlock:
-                        violation = finish(trace, "deadlock", "deadlock", "no action is enabled")
+                        search.violation = finish(trace, "deadlock", "deadlock", "no action is enabled")
                         raise _Stop
                     break
-                ai, params, s = rng.choice(succ)
-                trace.append(Step(s, actions[ai].name, dict(params)))
-                now = time.monotonic()
-                if opts.max_seconds is not None and now - start >= opts.max_seconds:
-                    f.stopped = "max_seconds"
-                    raise _Stop
-                if opts.cancel is not None and opts.cancel():
-                    f.stopped = "cancelled"
-                    raise _Stop
-                if opts.progress and now - last_progress >= opts.progress_interval:
-                    last_progress = now
-                    f.seconds = now - start
-                    opts.progress(f)
+                pick, params, s = rng.choice(succ)
+                trace.append(Step(s, actions[pick].name, dict(params)))
+                search.tick_now()
     except _Stop:
         pass
     except KeyboardInterrupt:
         f.stopped = "interrupted"
-    f.seconds = time.monotonic() - start
-    return Result(spec.name, "simulate", f, violation, found, complete=False)
-
-
-def check(spec: Spec, engine: str = "bfs", opts: Options | None = None) -> Result:
-    """Run ``bfs`` or ``dfs`` on a spec."""
-    if engine == "bfs":
-        return bfs(spec, opts)
-    if engine == "dfs":
-        return dfs(spec, opts)
-    raise ValueError(f"unknown engine {engine!r} (bfs or dfs)")
+    except (SpecError, ReplayError):
+        raise
+    except Exception as exc:
+        raise search.wrap(exc, ai) from exc
+    f.seconds = time.monotonic() - search.start
+    return Result(spec.name, "simulate", f, search.violation, found, complete=False)

@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from ahvlab.checker.engine import Options, bfs
+from ahvlab.checker.engine import GraphRecorder, Options, bfs
 from ahvlab.checker.errors import UsageError
 from ahvlab.checker.output import safe_write_text
 from ahvlab.checker.result import Result
@@ -22,27 +22,28 @@ def explore_graph(spec: Spec, opts: Options | None = None) -> tuple[nx.MultiDiGr
     Node attributes: ``state`` (the state), ``label`` (TLC-style ``/\\ var = value`` lines),
     ``initial`` (bool). Edge attributes: ``action`` (the action's name).
     """
-    opts = opts or Options()
-    opts.record_graph = True
-    opts.graph.clear()
-    opts.nodes.clear()
-    opts.initial.clear()
-    result = bfs(spec, opts)
-    index = {k: i for i, k in enumerate(opts.nodes)}
-    initial = set(opts.initial)
+    rec = GraphRecorder()
+    result = bfs(spec, opts or Options(), (rec,))
+    return graph_of(spec, rec), result
+
+
+def graph_of(spec: Spec, rec: GraphRecorder) -> nx.MultiDiGraph:
+    """The recorded graph as networkx: nodes numbered in discovery order, one edge per (source, target, action)."""
+    index = {k: i for i, k in enumerate(rec.nodes)}
+    initial = set(rec.initial)
     g = nx.MultiDiGraph(name=spec.name)
     for k, i in index.items():
-        state = opts.nodes[k]
+        state = rec.nodes[k]
         g.add_node(i, state=state, label=state_label(spec, state), initial=k in initial)
     names = [a.name for a in spec.actions()]
     seen_edges: set[tuple[int, int, int]] = set()
-    for src, dst, ai in opts.graph:
+    for src, dst, ai in rec.edges:
         if src in index and dst in index:
             e = (index[src], index[dst], ai)
             if e not in seen_edges:
                 seen_edges.add(e)
                 g.add_edge(e[0], e[1], action=names[ai])
-    return g, result
+    return g
 
 
 def state_label(spec: Spec, state: Any) -> str:

@@ -34,10 +34,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ahvlab.checker.engine import Options, SpecError, check, select_named
+from ahvlab.checker.engine import GraphRecorder, SpecError, select_named
 from ahvlab.checker.result import Result, Violation
 from ahvlab.checker.spec import Action, Property, Spec
-from ahvlab.checker.trace import ReplayError, Step, Trace, fingerprint_key
+from ahvlab.checker.trace import ReplayError, Step, Trace, find_step, fingerprint_key, reaching
 
 TEMPORAL_KINDS = ("eventually", "always_eventually", "leads_to")
 FairnessMap = Mapping[str, Literal["weak", "strong"] | None]
@@ -75,15 +75,15 @@ class StateGraph:
         return 1 << ai
 
     @classmethod
-    def from_options(cls, opts: Options) -> StateGraph:
-        """Number the nodes of a run made with ``Options(record_graph=True)``."""
-        index = {k: i for i, k in enumerate(opts.nodes)}
+    def from_recorder(cls, rec: GraphRecorder) -> StateGraph:
+        """Number the nodes of a run recorded by a :class:`GraphRecorder`."""
+        index = {k: i for i, k in enumerate(rec.nodes)}
         n = len(index)
         succ: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         enabled = [0] * n
         last_src: Any = object()
         i: int | None = None
-        for src, dst, ai in opts.graph:
+        for src, dst, ai in rec.edges:
             # Edges come grouped by source, sharing its key object: hashing a big key costs more than `is`.
             if src is not last_src:
                 last_src = src
@@ -93,8 +93,8 @@ class StateGraph:
                 continue
             enabled[i] |= 1 << ai
             succ[i].append((j, ai))
-        initial = [index[k] for k in opts.initial if k in index]
-        return cls(list(index), list(opts.nodes.values()), succ, enabled, initial)
+        initial = [index[k] for k in rec.initial if k in index]
+        return cls(list(index), list(rec.nodes.values()), succ, enabled, initial)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -459,14 +459,11 @@ def _rebuild(spec: Spec, actions: Sequence[Action], g: StateGraph, lasso: Lasso,
     steps = [Step(start)]
     for i, (u, v) in enumerate(itertools.pairwise(lasso.nodes), start=2):
         want = g.keys[v]
-        for _w, ai in (e for e in g.succ[u] if e[0] == v):
-            act = actions[ai]
-            hit = next(((pm, t) for pm, t in act.fn(steps[-1].state) if key(t) == want), None)
-            if hit is not None:
-                steps.append(Step(hit[1], act.name, dict(hit[0])))
-                break
-        else:
+        candidates = [actions[ai] for w, ai in g.succ[u] if w == v]
+        step = find_step(candidates, steps[-1].state, reaches=reaching(key, want))
+        if step is None:
             raise ReplayError(f"liveness counterexample state {i} does not replay")
+        steps.append(step)
     return Trace(tuple(steps), lasso.loop)
 
 
@@ -477,7 +474,7 @@ def _step_mask(
 
     The classes are the per-instance fairness classes ``(action index, parameter values)``.
     """
-    constraint = getattr(spec, "constraint", None)
+    constraint = spec.constraint if spec.overrides("constraint") else None
     per_instance = {ai: params for ai, params, _kind in fair.instances}
     here = key(s)
     enabled = doing = 0
@@ -580,13 +577,14 @@ def _evaluate(prop: Property, fn: Callable[[Any], bool], states: Sequence[Any]) 
 
 def check_graph(
     spec: Spec,
-    opts: Options,
+    graph: GraphRecorder,
     result: Result,
     *,
+    inits: Sequence[Any] | None = None,
     properties: Sequence[str] | None = None,
     fairness: FairnessMap | None = None,
 ) -> Result:
-    """Check the temporal properties on the graph a finished run recorded in ``opts``; returns ``result`` updated.
+    """Check the temporal properties on the graph a finished run recorded; returns ``result`` updated.
 
     Nothing is checked when the run found a violation or did not finish exploring
     (a liveness verdict on part of a graph would be unsound); then
@@ -599,19 +597,24 @@ def check_graph(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_graph(spec, opts, result, props, fairness)
+        return _check_graph(spec, graph, result, props, fairness, inits)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _check_graph(
-    spec: Spec, opts: Options, result: Result, props: Sequence[Property], fairness: FairnessMap | None
+    spec: Spec,
+    graph: GraphRecorder,
+    result: Result,
+    props: Sequence[Property],
+    fairness: FairnessMap | None,
+    inits: Sequence[Any] | None,
 ) -> Result:
     start = time.monotonic()
     actions = list(spec.actions())
-    g = StateGraph.from_options(opts)
-    inits = list(opts.init_states) if opts.init_states is not None else list(spec.init())
+    g = StateGraph.from_recorder(graph)
+    inits = list(inits) if inits is not None else list(spec.init())
     checked = 0
     for prop in props:
         checked += 1
@@ -636,25 +639,3 @@ def _check_graph(
     result.figures.liveness_seconds = time.monotonic() - start
     result.figures.liveness_properties = checked
     return result
-
-
-def check_liveness(
-    spec: Spec,
-    opts: Options | None = None,
-    *,
-    engine: str = "bfs",
-    properties: Sequence[str] | None = None,
-    fairness: FairnessMap | None = None,
-) -> Result:
-    """Explore once (safety checks included) with the graph recorded, then check the temporal properties.
-
-    ``fairness`` replaces every action's and property's fairness (``{}``: none at all).
-    The verdict is ``liveness`` (exit 13) with a lasso when a property fails.
-    """
-    opts = opts or Options()
-    opts.record_graph = True
-    opts.graph.clear()
-    opts.nodes.clear()
-    opts.initial.clear()
-    result = check(spec, engine, opts)
-    return check_graph(spec, opts, result, properties=properties, fairness=fairness)

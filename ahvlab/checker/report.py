@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 import time
 from collections.abc import Callable
@@ -12,50 +11,21 @@ from typing import IO, Any
 from rich.console import Console
 from rich.table import Table
 
-from ahvlab.checker.result import Figures, Result
+from ahvlab.checker.itf import encode
+from ahvlab.checker.result import Figures, Result, Violation
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Trace, changed_vars
+from ahvlab.checker.values import deep_changes, show, show_time
 
 
 def show_value(v: Any) -> str:
-    """A compact, readable value: sets as ``{a, b}``, records as ``Name(f=v)``, strings quoted."""
-    if isinstance(v, frozenset | set):
-        return "{" + ", ".join(sorted(show_value(x) for x in v)) + "}"
-    if isinstance(v, tuple) and hasattr(v, "_fields"):
-        inner = ", ".join(f"{f}={show_value(getattr(v, f))}" for f in v._fields)
-        return f"{type(v).__name__}({inner})"
-    if isinstance(v, tuple | list):
-        return "(" + ", ".join(show_value(x) for x in v) + ("," if len(v) == 1 else "") + ")"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{show_value(k)}: {show_value(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, enum.Enum):
-        return v.name
-    return repr(v)
+    """A value as reports print it (strings quoted): :func:`ahvlab.checker.values.show`."""
+    return show(v)
 
 
 def format_time(t: float | None) -> str:
-    if t is None:
-        return ""
-    return f"T+{int(t)}" if float(t).is_integer() else f"T+{t:g}"
-
-
-def deep_changes(path: str, old: Any, new: Any, base: int = 0) -> list[tuple[str, Any, Any]]:
-    """Where two values differ, as deep as their shapes agree: ``ha[2].phase`` rather than the whole ``ha``.
-
-    Tuples of the same length are compared element by element (``base`` is the number
-    of the first element: 1 for a model whose hosts are numbered from 1), records of
-    the same type field by field; anything else is one change.
-    """
-    if type(old) is type(new) and isinstance(old, tuple):
-        fields = getattr(old, "_fields", None)
-        if fields is not None:
-            pairs = [(f"{path}.{f}", getattr(old, f), getattr(new, f)) for f in fields]
-        elif len(old) == len(new) and len(old) > 1:
-            pairs = [(f"{path}[{i + base}]", a, b) for i, (a, b) in enumerate(zip(old, new, strict=True))]
-        else:
-            return [(path, old, new)]
-        return [c for p, a, b in pairs if a != b for c in deep_changes(p, a, b, base)]
-    return [(path, old, new)]
+    """Model time as ``T+20``: :func:`ahvlab.checker.values.show_time`."""
+    return show_time(t)
 
 
 def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str]:
@@ -68,13 +38,11 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
         loop = "  <-- loop starts here" if trace.loop == i else ""
         out.append(f"State {i + 1}: {label}{'  ' + t if t else ''}{loop}")
         changes = changed_vars(spec, None if all_vars else before, step.state)
-        base = getattr(spec, "display_index_base", 0)
         for name, (old, new) in changes.items():
             if before is None or all_vars:
                 out.append(f"  /\\ {name} = {show_value(new)}")
                 continue
-            for path, a, b in deep_changes(name, old, new, base):
-                out.append(f"  /\\ {path} = {show_value(b)}    (was {show_value(a)})")
+            out.extend(f"  /\\ {c.line()}" for c in deep_changes(name, old, new))
         if before is not None and not changes:
             out.append("  (stuttering: no variable changed)")
     if trace.loop is not None:
@@ -123,14 +91,51 @@ _STOPPED = {
 }
 
 
+def violation_headline(v: Violation) -> str:
+    """What failed, in TLC's words: ``Invariant X is violated``, ``Deadlock reached``, ``Temporal property X is violated``."""
+    if v.kind == "invariant":
+        return f"Invariant {v.name} is violated"
+    if v.kind == "deadlock":
+        return "Deadlock reached"
+    return f"Temporal property {v.name} is violated"
+
+
+def closing_line(result: Result) -> str | None:
+    """The last sentence of a run without a violation (None when it found one)."""
+    if result.violation is not None:
+        return None
+    stopped = result.figures.stopped
+    if stopped:
+        return f"{_STOPPED.get(stopped, stopped)}: the figures are partial."
+    if result.engine == "simulate":
+        return "Simulation finished. No error has been found in the simulated behaviours."
+    if result.complete:
+        return "Model checking completed. No error has been found."
+    return "Search bounded (--max-depth): no error found within the bound."
+
+
+def verdict_lines(result: Result) -> list[str]:
+    """The verdict of a run for a person, every front end's wording: the headline, then what it means."""
+    v = result.violation
+    if v is None:
+        return [closing_line(result) or ""]
+    lines = [violation_headline(v) + "."]
+    if v.doc and v.kind != "deadlock":
+        lines.append(v.doc)
+    steps = len(v.trace) - 1
+    what = "a lasso" if v.trace.loop is not None else "a counterexample"
+    lines.append(f"The behaviour is {what} of {steps} step{'' if steps == 1 else 's'}.")
+    return lines
+
+
 def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool = True) -> None:
     """The whole human report of a run, in TLC's words."""
     v = result.violation
     if v is not None:
-        what = {"invariant": f"Invariant {v.name} is violated", "deadlock": "Deadlock reached"}.get(
-            v.kind, f"Temporal property {v.name} is violated"
+        console.print("[bold red]Error:[/] ", end="")
+        console.print(
+            violation_headline(v) + "." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""), markup=False
         )
-        console.print(f"[bold red]Error:[/] {what}." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""))
         console.print("Error: The behavior up to this point is:")
         for line in trace_lines(spec, v.trace):
             console.print(line, markup=False, highlight=False)
@@ -144,23 +149,14 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
         console.print(line, highlight=False)
     if coverage and result.figures.coverage:
         console.print(coverage_table(result.figures))
-    stopped = result.figures.stopped
-    if stopped:
-        console.print(f"[yellow]{_STOPPED.get(stopped, stopped)}[/]: the figures are partial.")
-    if v is None:
-        if result.engine == "simulate":
-            if not stopped:
-                console.print("Simulation finished. No error has been found in the simulated behaviours.")
-        elif result.complete:
-            console.print("Model checking completed. No error has been found.")
-        elif not stopped:
-            console.print("[yellow]Search bounded (--max-depth): no error found within the bound.[/]")
+    closing = closing_line(result)
+    if closing is not None:
+        style = "yellow" if result.figures.stopped or not (result.complete or result.engine == "simulate") else ""
+        console.print(closing, style=style, markup=False)
 
 
 def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, Any]:
     """The pinned JSON shape of ``check --json``; values in the trace are encoded as in ITF."""
-    from ahvlab.checker.itf import encode
-
     f = result.figures
     out: dict[str, Any] = {
         "spec": result.spec,

@@ -10,14 +10,18 @@ It keeps plain values only; the front ends render them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ahvlab.checker.engine import Options, bfs, dfs
+from ahvlab.checker.engine import Engine, Options
 from ahvlab.checker.result import Result
+from ahvlab.checker.run import check
 from ahvlab.checker.spec import Invariant, Params, Spec
-from ahvlab.checker.trace import Step, Trace, changed_vars
+from ahvlab.checker.trace import Step, Trace, changed_vars, follow
+from ahvlab.checker.values import parse_value, same_value
 
 
 class SessionError(Exception):
@@ -41,6 +45,19 @@ class InvariantStatus:
     name: str
     doc: str
     holds: bool
+
+
+@dataclass(frozen=True)
+class Move:
+    """A scripted step: an action and the parameters the script names (a subset), and what is said there."""
+
+    action: str
+    params: Params = field(default_factory=dict)
+    say: str = ""
+
+    def matches(self, step: Step) -> bool:
+        """Whether a trace step is this one: same action, and the parameters the script names."""
+        return step.action == self.action and all(step.params.get(k) == v for k, v in self.params.items())
 
 
 @dataclass
@@ -152,10 +169,16 @@ class Session:
         """The enabled choice for an action and (a subset of) its parameters; a clear error if there is none."""
         names = self.action_names()
         if action not in names:
-            raise SessionError(f"no action {action!r}; actions are: {', '.join(names)}")
+            close = difflib.get_close_matches(action, names, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"actions are: {', '.join(names)}"
+            raise SessionError(f"no action {action!r}; {hint}")
         same = [c for c in self.enabled() if c.action == action]
         if not same:
-            raise SessionError(f"{action} is not enabled here{self._why(action)}")
+            reason = self.why_disabled(action)
+            if reason:
+                raise SessionError(f"{action} is not enabled here: {reason}")
+            now = list(dict.fromkeys(c.action for c in self.enabled()))
+            raise SessionError(f"{action} is not enabled here; enabled now: {', '.join(now) or 'nothing (a deadlock)'}")
         wanted = dict(params or {})
         matching = [c for c in same if all(c.params.get(k) == v for k, v in wanted.items())]
         if not matching:
@@ -166,10 +189,40 @@ class Session:
             raise SessionError(f"{action} is ambiguous here, give its parameters: {options}")
         return matching[0]
 
-    def _why(self, action: str) -> str:
-        explain: Callable[[Any, str], str | None] | None = getattr(self.spec, "explain_disabled", None)
-        reason = explain(self.state, action) if explain else None
-        return f": {reason}" if reason else ""
+    def why_disabled(self, action: str) -> str | None:
+        """Why ``action`` has no step at the cursor, in the spec's words (None: it has no reason to give)."""
+        return self.spec.explain_disabled(self.state, action)
+
+    def param_keys(self, action: str) -> list[str]:
+        """The parameter names of the enabled steps of ``action``, in order of first appearance."""
+        keys: list[str] = []
+        for c in self.enabled():
+            if c.action == action:
+                keys.extend(k for k in c.params if k not in keys)
+        return keys
+
+    def resolve(self, action: str, words: Sequence[tuple[str | None, str]]) -> Choice:
+        """The enabled choice that typed words mean: ``[("host", "2")]`` or ``[(None, "2")]`` (the next parameter).
+
+        A word matches a parameter's value however it is written (``2``, ``'VM1'``, ``VM1``).
+        """
+        keys = self.param_keys(action)
+        if not keys and action not in self.action_names():
+            return self.find(action)  # the unknown-action error, with its suggestion
+        wanted: dict[str, Any] = {}
+        for key, raw in words:
+            if key is None:
+                free = [k for k in keys if k not in wanted]
+                if not free:
+                    if not keys:
+                        self.find(action)  # not enabled: say why
+                    raise SessionError(f"{action}: too many values; its parameters are: {', '.join(keys) or 'none'}")
+                key = free[0]
+            elif keys and key not in keys:
+                raise SessionError(f"{action} has no parameter {key!r}; its parameters are: {', '.join(keys)}")
+            values = [c.params[key] for c in self.enabled() if c.action == action and key in c.params]
+            wanted[key] = next((v for v in values if same_value(v, raw)), parse_value(raw))
+        return self.find(action, wanted)
 
     def do(self, choice: Choice | int | str, params: Mapping[str, Any] | None = None) -> Step:
         """Take an enabled action at the cursor. Steps after the cursor are kept as a branch."""
@@ -189,6 +242,51 @@ class Session:
         self.cursor += 1
         return step
 
+    def restore(self, index: int = -1) -> int:
+        """Go back to a branch (the newest by default): its steps replace the trace after the point
+        where it was cut, and the steps they replace become a branch in its place.
+
+        Returns how many of the branch's steps replayed (all of them unless the spec changed since).
+        """
+        if not self.branches:
+            raise SessionError("no branch yet: take an action in the middle of the trace to make one")
+        if not -len(self.branches) <= index < len(self.branches):
+            raise SessionError(f"no branch {index}: there are {len(self.branches)} (0..{len(self.branches) - 1})")
+        branch = self.branches.pop(index)
+        self.goto(branch.at)
+        tail = [(st.action, st.params) for st in branch.steps]
+        steps, taken = follow(self.spec, self.state, tail)
+        if self.cursor < len(self.steps) - 1:
+            self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
+        self.steps = [*self.steps[: self.cursor], *steps]
+        self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
+        self._enabled_cache = None
+        if taken:
+            self.cursor += 1
+        return taken
+
+    def follow(self, script: Sequence[Move]) -> Step:
+        """Take the script's step after the cursor: forward along the trace if it is there, else take it anew.
+
+        The steps up to the cursor must be the script's; otherwise a SessionError says where the trace left it.
+        """
+        for k in range(1, min(self.cursor, len(script)) + 1):
+            said = script[k - 1]
+            if not said.matches(self.steps[k]):
+                raise SessionError(
+                    f"step {k} left the script, which says {self.spec.format_step(said.action, said.params)}; "
+                    f"go to step {k - 1} to follow it again"
+                )
+        if self.cursor >= len(script):
+            raise SessionError(f"the script is over after step {len(script)}")
+        nxt = script[self.cursor]
+        if self.cursor < len(self.steps) - 1 and nxt.matches(self.steps[self.cursor + 1]):
+            return self.forward()
+        step = self.do(self.find(nxt.action, dict(nxt.params)))
+        if nxt.say:
+            self.narration[self.cursor] = nxt.say
+        return step
+
     def load(self, trace: Trace, narration: Mapping[int, str] | None = None) -> None:
         """Replace the trace (a counterexample, a loaded ITF file, a scenario) and go to its start."""
         self.steps = list(trace.steps)
@@ -204,16 +302,7 @@ class Session:
         inits = list(spec.init())
         if not inits:
             raise SessionError(f"{spec.name} has no initial state")
-        steps = [Step(inits[0])]
-        by_name = {a.name: a for a in spec.actions()}
-        for st in self.steps[1:]:
-            act = by_name.get(st.action or "")
-            nxt = None
-            if act is not None:
-                nxt = next((t for p, t in act.fn(steps[-1].state) if dict(p) == dict(st.params)), None)
-            if nxt is None:
-                break
-            steps.append(Step(nxt, st.action, dict(st.params)))
+        steps, _taken = follow(spec, inits[0], [(st.action, st.params) for st in self.steps[1:]])
         self.spec = spec
         self.steps = steps
         self.cursor = min(self.cursor, len(steps) - 1)
@@ -240,11 +329,12 @@ class Session:
                 return i
         return None
 
-    def check(self, opts: Options | None = None, engine: str = "bfs") -> Result:
-        """Run the checker from the current state; a counterexample is loaded after the cursor."""
-        opts = opts or Options()
-        opts.init_states = [self.state]
-        result = (dfs if engine == "dfs" else bfs)(self.spec, opts)
+    def check(self, opts: Options | None = None, engine: Engine = "bfs", *, liveness: bool | None = None) -> Result:
+        """Run the checker from the current state, as ``ahvlab check`` does (liveness included when the spec
+        has temporal properties); a counterexample is loaded after the cursor. ``opts`` is not changed.
+        """
+        opts = dataclasses.replace(opts or Options(), init_states=(self.state,))
+        result = check(self.spec, opts, engine=engine, liveness=liveness)
         self.last_result = result
         if result.violation is not None:
             tail = result.violation.trace.steps[1:]

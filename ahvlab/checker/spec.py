@@ -24,22 +24,30 @@ An action yields zero or more ``(params, next_state)`` pairs: zero means it is
 not enabled in that state. ``params`` is a dict of the action's parameters, for
 display and for replaying a trace.
 
-Optional methods, looked up by name: ``constraint(s) -> bool`` (TLC's
-CONSTRAINT), ``symmetry(s) -> state`` (a canonical representative), and
-``view(s) -> hashable`` (TLC's VIEW: the part of the state that is fingerprinted).
+The optional hooks are methods of :class:`Spec` with defaults, overridden where a
+spec needs them: :meth:`Spec.constraint` (TLC's CONSTRAINT), :meth:`Spec.symmetry`
+(a canonical representative), :meth:`Spec.view` (TLC's VIEW: the part of the state
+that is fingerprinted), :meth:`Spec.explain_disabled`, :meth:`Spec.expression_names`
+and the display hooks. The engine skips a hook that is not overridden.
+
+A model made of parts (the AHV model's redirector, HA, IPAM) writes each part as a
+:class:`Component` with the same decorators, and the spec lists its components.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, ParamSpec, TypeVar, overload
 
-S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 Params = Mapping[str, Any]
 Successors = Iterable[tuple[Params, Any]]
 Fairness = Literal["weak", "strong"] | None
 PropertyKind = Literal["sometimes", "eventually", "always_eventually", "leads_to"]
+TagKind = Literal["action", "invariant", "sometimes", "eventually", "always_eventually", "leads_to", "explains"]
 
 _TAG = "__ahvlab_tag__"
 
@@ -83,81 +91,107 @@ class Property:
 
 @dataclass(frozen=True)
 class _Tag:
-    kind: str
+    kind: TagKind
     name: str | None
     doc: str
     fairness: Fairness = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()
+    """For ``explains``: the actions whose disabled reason the method gives."""
 
 
-def _tagger(kind: str, doc: str = "", name: str | None = None, **extra: Any) -> Callable[[Any], Any]:
-    def mark(fn: Any) -> Any:
-        setattr(fn, _TAG, _Tag(kind, name, doc, extra.pop("fairness", None), extra))
+def _first_line(fn: Callable[..., Any]) -> str:
+    lines = (fn.__doc__ or "").strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _mark(kind: TagKind, doc: str, name: str | None) -> Callable[[F], F]:
+    def mark(fn: F) -> F:
+        setattr(fn, _TAG, _Tag(kind, name, doc))
         return fn
 
     return mark
 
 
+@overload
+def action(fn: Callable[P, R], /) -> Callable[P, R]: ...
+@overload
+def action(*, name: str | None = None, fair: Fairness = None) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
 def action(
-    fn: Callable[..., Successors] | None = None,
-    *,
-    name: str | None = None,
-    fair: Fairness = None,
-) -> Any:
+    fn: Callable[P, R] | None = None, /, *, name: str | None = None, fair: Fairness = None
+) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
     """Mark a method ``(self, state) -> Iterable[(params, next_state)]`` as an action.
 
-    ``fair="weak"`` or ``"strong"`` puts the action under that fairness when
-    temporal properties are checked.
+    The first line of its docstring describes it in reports. ``fair="weak"`` or
+    ``"strong"`` puts the action under that fairness when temporal properties are checked.
     """
 
-    def mark(f: Callable[..., Successors]) -> Callable[..., Successors]:
-        doc = (f.__doc__ or "").strip().splitlines()
-        setattr(f, _TAG, _Tag("action", name, doc[0] if doc else "", fair))
+    def mark(f: Callable[P, R]) -> Callable[P, R]:
+        setattr(f, _TAG, _Tag("action", name, _first_line(f), fair))
         return f
 
     return mark(fn) if fn is not None else mark
 
 
-def invariant(doc: str, *, name: str | None = None) -> Callable[[Any], Any]:
+def invariant(doc: str, *, name: str | None = None) -> Callable[[F], F]:
     """Mark a method ``(self, state) -> bool`` as an invariant; ``doc`` is shown in reports."""
-    return _tagger("invariant", doc, name)
+    return _mark("invariant", doc, name)
 
 
-def sometimes(doc: str, *, name: str | None = None) -> Callable[[Any], Any]:
+def sometimes(doc: str, *, name: str | None = None) -> Callable[[F], F]:
     """Mark a predicate that some reachable state must satisfy (an *example*)."""
-    return _tagger("sometimes", doc, name)
+    return _mark("sometimes", doc, name)
 
 
-def eventually(doc: str, *, name: str | None = None) -> Callable[[Any], Any]:
+def eventually(doc: str, *, name: str | None = None) -> Callable[[F], F]:
     """Mark a predicate that every fair behaviour must eventually satisfy (``<>P``)."""
-    return _tagger("eventually", doc, name)
+    return _mark("eventually", doc, name)
 
 
-def always_eventually(doc: str, *, name: str | None = None) -> Callable[[Any], Any]:
+def always_eventually(doc: str, *, name: str | None = None) -> Callable[[F], F]:
     """Mark a predicate that must hold infinitely often on every fair behaviour (``[]<>P``)."""
-    return _tagger("always_eventually", doc, name)
+    return _mark("always_eventually", doc, name)
 
 
-def leads_to(doc: str, *, name: str | None = None) -> Callable[[Any], Any]:
+def leads_to(doc: str, *, name: str | None = None) -> Callable[[F], F]:
     """Mark a method returning ``(p, q)`` for a state: ``P ~> Q`` must hold."""
-    return _tagger("leads_to", doc, name)
+    return _mark("leads_to", doc, name)
+
+
+def explains(*actions: str) -> Callable[[F], F]:
+    """Mark a method ``(self, state) -> str | None`` that says why these actions have no step in a state.
+
+    Written next to the actions it explains, so the reason lives with the guard::
+
+        @action
+        def recover_cvm(self, s): ...
+
+        @explains("recover_cvm")
+        def _no_cvm_down(self, s):
+            return "no CVM is down"
+    """
+    if not actions:
+        raise TypeError("explains() needs the name of at least one action")
+
+    def mark(fn: F) -> F:
+        setattr(fn, _TAG, _Tag("explains", None, "", None, tuple(actions)))
+        return fn
+
+    return mark
 
 
 def _part(pair: Callable[[Any], tuple[bool, bool]], i: int) -> Callable[[Any], bool]:
     return lambda s: bool(pair(s)[i])
 
 
-class Spec:
-    """Base class of every spec. Override :meth:`init`; tag actions and invariants.
+class Component:
+    """Anything whose methods carry the spec decorators: a :class:`Spec`, or one part of a larger model.
 
-    Specs built from data rather than decorated methods (the AHV model composes
-    sub-models from its config) override :meth:`actions`, :meth:`invariants` and
-    :meth:`properties` instead.
+    The tagged methods are collected once per class; :meth:`actions`, :meth:`invariants`
+    and :meth:`properties` bind them to the instance. :meth:`includes` lets an instance
+    leave some of its actions or invariants out (a failure kind its config switches off).
     """
 
     _tagged: ClassVar[tuple[tuple[str, _Tag], ...]] = ()
-    display_index_base: ClassVar[int] = 0
-    """The number of the first element of a tuple-valued variable in reports (1 where hosts count from 1)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -168,6 +202,48 @@ class Spec:
                 if isinstance(tag, _Tag):
                     found[attr] = tag
         cls._tagged = tuple(found.items())
+
+    def includes(self, name: str) -> bool:
+        """Whether this instance has the tagged action or invariant ``name`` (all of them by default)."""
+        return True
+
+    def _bound(self, kinds: tuple[TagKind, ...]) -> list[tuple[str, _Tag, Any]]:
+        out = []
+        for attr, tag in self._tagged:
+            name = tag.name or attr
+            if tag.kind in kinds and (tag.kind == "explains" or self.includes(name)):
+                out.append((name, tag, getattr(self, attr)))
+        return out
+
+    def actions(self) -> Sequence[Action]:
+        """The actions, in the order of definition."""
+        return [Action(name, fn, tag.doc, tag.fairness) for name, tag, fn in self._bound(("action",))]
+
+    def invariants(self) -> Sequence[Invariant]:
+        """The invariants, in the order of definition."""
+        return [Invariant(name, fn, tag.doc) for name, tag, fn in self._bound(("invariant",))]
+
+    def properties(self) -> Sequence[Property]:
+        """Temporal properties and examples (``sometimes``)."""
+        props: list[Property] = []
+        for name, tag, fn in self._bound(("sometimes", "eventually", "always_eventually", "leads_to")):
+            if tag.kind == "leads_to":
+                props.append(Property(name, "leads_to", _part(fn, 0), _part(fn, 1), tag.doc))
+            elif tag.kind in ("sometimes", "eventually", "always_eventually"):
+                props.append(Property(name, tag.kind, fn, None, tag.doc))
+        return props
+
+    def explainers(self) -> dict[str, Callable[[Any], str | None]]:
+        """Action name -> the method that says why it is disabled."""
+        return {target: fn for _name, tag, fn in self._bound(("explains",)) for target in tag.targets}
+
+
+class Spec(Component):
+    """Base class of every spec. Override :meth:`init`; tag actions and invariants.
+
+    A spec composed of parts overrides :meth:`components`; its actions, invariants,
+    properties and explanations are then those of its parts, in order.
+    """
 
     # -- what the engine asks -------------------------------------------------
 
@@ -180,40 +256,62 @@ class Spec:
         """Yield the initial states."""
         raise NotImplementedError(f"{type(self).__name__} must define init(self)")
 
+    def components(self) -> Sequence[Component]:
+        """The parts whose tagged methods make this spec (the spec itself by default)."""
+        return (self,)
+
     def actions(self) -> Sequence[Action]:
         """The actions, in a fixed order (the order of definition by default)."""
-        return [
-            Action(tag.name or attr, getattr(self, attr), tag.doc, tag.fairness)
-            for attr, tag in self._tagged
-            if tag.kind == "action"
-        ]
+        return [a for part in self.components() for a in Component.actions(part)]
 
     def invariants(self) -> Sequence[Invariant]:
         """The invariants, in the order of definition."""
-        return [
-            Invariant(tag.name or attr, getattr(self, attr), tag.doc)
-            for attr, tag in self._tagged
-            if tag.kind == "invariant"
-        ]
+        return [i for part in self.components() for i in Component.invariants(part)]
 
     def properties(self) -> Sequence[Property]:
         """Temporal properties and examples (``sometimes``)."""
-        props: list[Property] = []
-        for attr, tag in self._tagged:
-            if tag.kind in ("sometimes", "eventually", "always_eventually"):
-                props.append(Property(tag.name or attr, tag.kind, getattr(self, attr), None, tag.doc))  # type: ignore[arg-type]
-            elif tag.kind == "leads_to":
-                pair: Callable[[Any], tuple[bool, bool]] = getattr(self, attr)
-                props.append(Property(tag.name or attr, "leads_to", _part(pair, 0), _part(pair, 1), tag.doc))
-        return props
+        return [p for part in self.components() for p in Component.properties(part)]
+
+    # -- optional hooks (the engine skips the ones a spec does not override) ---
+
+    def constraint(self, state: Any) -> bool:
+        """TLC's CONSTRAINT: a state for which this is False is checked but neither stored nor explored."""
+        return True
+
+    def symmetry(self, state: Any) -> Any:
+        """A canonical representative of the state's symmetry class (the state itself by default)."""
+        return state
+
+    def view(self, state: Any) -> Any:
+        """TLC's VIEW: the part of the state that is fingerprinted (all of it by default)."""
+        return state
+
+    def overrides(self, hook: Literal["constraint", "symmetry", "view"]) -> bool:
+        """Whether this spec's class overrides one of the optional state hooks."""
+        return getattr(type(self), hook) is not getattr(Spec, hook)
+
+    def explain_disabled(self, state: Any, action: str) -> str | None:
+        """Why ``action`` has no step in ``state``, in one sentence (None: nothing useful to say).
+
+        By default the ``@explains`` method written next to the action answers.
+        """
+        for part in self.components():
+            fn = Component.explainers(part).get(action)
+            if fn is not None:
+                return fn(state)
+        return None
+
+    def expression_names(self, state: Any) -> Mapping[str, Any]:
+        """Names a checkpoint or trace expression may use besides the state's variables."""
+        return {}
 
     # -- display hooks --------------------------------------------------------
 
     def format_state(self, state: Any) -> dict[str, Any]:
         """The state as ``{variable: value}``; the variables of traces and reports."""
-        asdict = getattr(state, "_asdict", None)
-        if asdict is not None:
-            return dict(asdict())
+        fields = getattr(type(state), "_fields", None)
+        if fields is not None:
+            return dict(zip(fields, state, strict=True))
         return {"state": state}
 
     def format_step(self, action: str, params: Params) -> str:

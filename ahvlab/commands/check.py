@@ -9,13 +9,15 @@ import sys
 
 from rich.console import Console
 
-from ahvlab.checker.engine import Options, check, simulate
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, simulate
 from ahvlab.checker.errors import UsageError
-from ahvlab.checker.graph import explore_graph, write_graph
+from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import write_itf
-from ahvlab.checker.liveness import check_graph, check_liveness, temporal_properties
+from ahvlab.checker.junit import check_junit, write_junit
+from ahvlab.checker.liveness import temporal_properties
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
+from ahvlab.checker.run import check
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
 
 
@@ -94,8 +96,6 @@ def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: C
                 description=f"{v.kind} {v.name}: {v.doc}",
             )
     if args.junit:
-        from ahvlab.checker.junit import check_junit, write_junit
-
         write_junit(args.junit, check_junit(spec, result), force=args.force)
     if args.json:
         out = result_json(result, spec)
@@ -128,18 +128,15 @@ def run_check(args: argparse.Namespace) -> int:
         console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
     # Liveness runs on the graph of this same exploration: one search, safety checked on the way.
     live = not args.no_liveness and bool(temporal_properties(chosen.spec))
+    recorder = GraphRecorder() if args.dot else None
+    observers: tuple[Observer, ...] = (recorder,) if recorder is not None else ()
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
         opts = _options(args, console, progress)
-        if args.dot:
-            graph, result = explore_graph(chosen.spec, opts)
-            write_graph(args.dot, graph, force=args.force)
-            console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.")
-            if live:
-                result = check_graph(chosen.spec, opts, result)
-        elif live:
-            result = check_liveness(chosen.spec, opts, engine=args.engine)
-        else:
-            result = check(chosen.spec, args.engine, opts)
+        result = check(chosen.spec, opts, engine=args.engine, liveness=live, observers=observers)
+    if recorder is not None:
+        graph = graph_of(chosen.spec, recorder)
+        write_graph(args.dot, graph, force=args.force)
+        console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.")
     if live and result.violation is None and result.figures.liveness_seconds is None:
         console.print("[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete.")
     return _finish(args, chosen, result, console)

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ahvlab.checker.engine import Options, SpecError, bfs
+from ahvlab.checker.engine import Options, SpecError
 from ahvlab.checker.errors import SpecLoadError
 from ahvlab.checker.junit import Case, Suite
 from ahvlab.checker.report import format_time
 from ahvlab.checker.result import EXIT_INVARIANT, EXIT_OK, EXIT_SPEC, Result
+from ahvlab.checker.run import check as run_search
 from ahvlab.checker.trace import Trace
 from ahvlab.scenarios.env import state_env
 from ahvlab.scenarios.expr import ExprError
@@ -121,7 +122,7 @@ def run_check(scenario: Scenario, check: Check) -> tuple[Outcome, Result | None]
             examples=check.example is not None,
             init_states=init,
         )
-        result = bfs(spec, opts)
+        result = run_search(spec, opts, liveness=False)
     except (SpecLoadError, SpecError) as exc:
         return Outcome("check", check.name, False, _at(check.line) + f"{exc}", seconds=time.monotonic() - start), None
     f = result.figures

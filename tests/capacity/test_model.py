@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ahvlab.checker.engine import Options, bfs
+from ahvlab.checker.engine import GraphRecorder, Options, bfs
 from ahvlab.model import AHVSpec, Config, VMConfig
 from ahvlab.model.capacity import MUTATION
 from ahvlab.model.state import RESTARTED
@@ -45,10 +45,10 @@ def test_vm04_may_start_only_where_admission_keeps_every_vm_protected() -> None:
 
 def test_whichever_host_fails_its_vms_restart_on_their_segments_and_the_invariant_holds() -> None:
     s = spec(WORKED)
-    opts = Options(record_graph=True)
-    result = bfs(s, opts)
+    rec = GraphRecorder()
+    result = bfs(s, Options(), (rec,))
     assert result.verdict == "ok"
-    restarted_from_3 = [st for st in opts.nodes.values() if st.watch[2].phase == RESTARTED]
+    restarted_from_3 = [st for st in rec.nodes.values() if st.watch[2].phase == RESTARTED]
     assert restarted_from_3
     # VM02 and VM03 (indices 1, 2) had their segments on host 2 (index 1).
     assert {(st.placement[1], st.placement[2]) for st in restarted_from_3} == {(1, 1)}

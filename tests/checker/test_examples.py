@@ -25,7 +25,7 @@ from ahvlab.checker.examples import (
     TwoPhase,
     TwoPhaseSym,
 )
-from ahvlab.checker.liveness import check_liveness
+from ahvlab.checker.run import check
 from ahvlab.checker.spec import Spec
 
 
@@ -162,13 +162,13 @@ def test_dining_philosophers_labels_follow_the_pluscal_translation():
 
 
 def test_dining_philosophers_nobody_starves_under_fairness():
-    result = check_liveness(DiningPhilosophers(5))
+    result = check(DiningPhilosophers(5))
     assert result.verdict == "ok"
     assert result.figures.distinct == 67
 
 
 def test_dining_philosophers_can_starve_without_fairness():
-    result = check_liveness(DiningPhilosophers(3), fairness={})
+    result = check(DiningPhilosophers(3), fairness={})
     assert result.verdict == "liveness" and result.exit_code == 13
     assert result.violation is not None and result.violation.name.startswith("NobodyStarves[")
     assert result.violation.trace.loop is not None

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ahvlab.checker import Action, Options, Property, Spec, action, eventually, invariant, leads_to
 from ahvlab.checker.engine import SpecError
-from ahvlab.checker.liveness import StateGraph, check_liveness, strongly_connected, verify_lasso
+from ahvlab.checker.liveness import StateGraph, strongly_connected, verify_lasso
+from ahvlab.checker.run import check
 from ahvlab.checker.trace import ReplayError, replay
 
 
@@ -53,7 +54,7 @@ class FlickeringGate(Spec):
 
 
 def test_strong_fairness_makes_an_intermittently_enabled_action_happen():
-    result = check_liveness(FlickeringGate(walker="strong"), Options(deadlock=False))
+    result = check(FlickeringGate(walker="strong"), Options(deadlock=False))
     assert result.violation is None
     assert result.figures.distinct == 4
     assert result.figures.liveness_properties == 1
@@ -61,7 +62,7 @@ def test_strong_fairness_makes_an_intermittently_enabled_action_happen():
 
 
 def test_weak_fairness_is_not_enough_when_the_action_flickers():
-    result = check_liveness(FlickeringGate(walker="weak"), Options(deadlock=False))
+    result = check(FlickeringGate(walker="weak"), Options(deadlock=False))
     v = result.violation
     assert v is not None and v.kind == "liveness" and v.name == "WalkerPasses"
     assert result.exit_code == 13
@@ -72,7 +73,7 @@ def test_weak_fairness_is_not_enough_when_the_action_flickers():
 
 
 def test_without_fairness_the_behaviour_may_stutter_forever_in_the_initial_state():
-    result = check_liveness(FlickeringGate(walker=None, keeper=None), Options(deadlock=False))
+    result = check(FlickeringGate(walker=None, keeper=None), Options(deadlock=False))
     v = result.violation
     assert v is not None
     assert len(v.trace) == 1 and v.trace.loop == 0
@@ -80,8 +81,8 @@ def test_without_fairness_the_behaviour_may_stutter_forever_in_the_initial_state
 
 def test_the_fairness_argument_overrides_the_actions_own():
     spec = FlickeringGate(walker="strong")
-    assert check_liveness(spec, Options(deadlock=False), fairness={}).violation is not None
-    assert check_liveness(spec, Options(deadlock=False), fairness={"toggle": "weak", "walk": "strong"}).exit_code == 0
+    assert check(spec, Options(deadlock=False), fairness={}).violation is not None
+    assert check(spec, Options(deadlock=False), fairness={"toggle": "weak", "walk": "strong"}).exit_code == 0
 
 
 def test_a_property_may_carry_its_own_fairness():
@@ -89,13 +90,13 @@ def test_a_property_may_carry_its_own_fairness():
         def properties(self):
             return [Property("P", "eventually", lambda s: s.done, fairness={"toggle": "weak", "walk": "weak"})]
 
-    result = check_liveness(Weakly(walker="strong"), Options(deadlock=False))
+    result = check(Weakly(walker="strong"), Options(deadlock=False))
     assert result.violation is not None and result.violation.name == "P"
 
 
 def test_fairness_naming_an_unknown_action_is_a_spec_error():
     with pytest.raises(SpecError, match="unknown action 'jump'"):
-        check_liveness(FlickeringGate(), Options(deadlock=False), fairness={"jump": "weak"})
+        check(FlickeringGate(), Options(deadlock=False), fairness={"jump": "weak"})
 
 
 class Stage(NamedTuple):
@@ -127,7 +128,7 @@ class Ladder(Spec):
 
 
 def test_a_deadlocked_state_is_a_terminal_stutter_that_violates_eventually():
-    result = check_liveness(Ladder(), Options(deadlock=False))
+    result = check(Ladder(), Options(deadlock=False))
     v = result.violation
     assert v is not None and v.name == "five"
     assert [s.state.n for s in v.trace.steps] == [0, 1, 2, 3]
@@ -135,13 +136,13 @@ def test_a_deadlocked_state_is_a_terminal_stutter_that_violates_eventually():
 
 
 def test_a_deadlock_is_reported_first_when_the_deadlock_check_is_on():
-    result = check_liveness(Ladder(), Options())
+    result = check(Ladder(), Options())
     assert result.violation is not None and result.violation.kind == "deadlock"
     assert result.figures.liveness_seconds is None
 
 
 def test_only_the_named_properties_are_checked():
-    result = check_liveness(Ladder(), Options(deadlock=False), properties=["top"])
+    result = check(Ladder(), Options(deadlock=False), properties=["top"])
     assert result.violation is None and result.figures.liveness_properties == 1
 
 
@@ -181,12 +182,12 @@ class Server(Spec):
 
 
 def test_leads_to_holds_under_weak_fairness_of_the_server():
-    result = check_liveness(Server(fair=True), Options(deadlock=False), properties=["Answered"])
+    result = check(Server(fair=True), Options(deadlock=False), properties=["Answered"])
     assert result.violation is None
 
 
 def test_leads_to_fails_with_a_stuttering_lasso_after_p_without_fairness():
-    v = check_liveness(Server(fair=False), Options(deadlock=False)).violation
+    v = check(Server(fair=False), Options(deadlock=False)).violation
     assert v is not None and v.name == "Answered"
     assert v.trace.states == [Req(False, False), Req(True, False)]
     assert v.trace.loop == 1
@@ -194,8 +195,8 @@ def test_leads_to_fails_with_a_stuttering_lasso_after_p_without_fairness():
 
 def test_always_eventually_fails_when_nobody_must_come_back_to_idle():
     # `ask` is not fair but is not needed: serve twice returns to idle; without fairness the server stops.
-    assert check_liveness(Server(fair=True), Options(deadlock=False), properties=["IdleAgain"]).violation is None
-    v = check_liveness(Server(fair=False), Options(deadlock=False), properties=["IdleAgain"]).violation
+    assert check(Server(fair=True), Options(deadlock=False), properties=["IdleAgain"]).violation is None
+    v = check(Server(fair=False), Options(deadlock=False), properties=["IdleAgain"]).violation
     assert v is not None and v.trace.loop == len(v.trace) - 1
 
 
@@ -232,13 +233,13 @@ class Spinner(Spec):
 
 def test_a_fair_cycle_lasso_is_printed_with_its_loop_and_replays():
     spec = Spinner(light=None)
-    v = check_liveness(spec, Options(deadlock=False)).violation
+    v = check(spec, Options(deadlock=False)).violation
     assert v is not None
     assert [s.state.pos for s in v.trace.steps] == [0, 1, 2]
     assert v.trace.loop == 0
     again = replay(spec, v.trace.states)
     assert again.states == v.trace.states
-    assert check_liveness(Spinner(light="weak"), Options(deadlock=False)).violation is None
+    assert check(Spinner(light="weak"), Options(deadlock=False)).violation is None
 
 
 def test_a_lasso_that_does_not_violate_the_property_is_refused():
@@ -278,7 +279,7 @@ class Blinker(Spec):
 
 
 def test_decorated_leads_to_holds_on_a_weakly_fair_blinker():
-    result = check_liveness(Blinker())
+    result = check(Blinker())
     assert result.verdict == "ok" and result.figures.liveness_properties == 1
 
 
@@ -428,17 +429,17 @@ def random_graphs(draw: Any) -> RandomGraph:
 # P ~> Q where Q holds once on the way and the violating P-state comes after it (found by hypothesis in CI).
 @example(RandomGraph(3, [(0, 0, 0), (0, 1, 0), (1, 2, 0)], ["weak"], {0, 1, 2}, "leads_to", frozenset({1})))
 def test_the_verdict_agrees_with_a_brute_force_search_over_node_sets(spec: RandomGraph):
-    result = check_liveness(spec, Options(deadlock=False))
+    result = check(spec, Options(deadlock=False))
     assert (result.violation is not None) == _oracle_violated(spec)
 
 
 def test_the_graph_leaves_stuttering_edges_out():
     spec = RandomGraph(2, [(0, 0, 0), (0, 1, 0), (1, 1, 0)], ["weak"], set())
-    opts = Options(deadlock=False, record_graph=True)
-    from ahvlab.checker.engine import bfs
+    from ahvlab.checker.engine import GraphRecorder, bfs
 
-    bfs(spec, opts)
-    g = StateGraph.from_options(opts)
+    rec = GraphRecorder()
+    bfs(spec, Options(deadlock=False), (rec,))
+    g = StateGraph.from_recorder(rec)
     assert g.succ == [[(1, 0)], []]
     assert g.enabled == [1, 0]
 
@@ -464,7 +465,7 @@ class TwoTogglers(Spec):
 
 
 def test_weak_fairness_of_the_whole_action_lets_one_process_starve_the_other():
-    v = check_liveness(TwoTogglers(), Options(deadlock=False)).violation
+    v = check(TwoTogglers(), Options(deadlock=False)).violation
     assert v is not None
     # Process 1 toggles x forever: `step` is taken infinitely often, so WF(step) is satisfied.
     assert all(st.params.get("self") == 1 for st in v.trace.steps[1:])
@@ -472,7 +473,7 @@ def test_weak_fairness_of_the_whole_action_lets_one_process_starve_the_other():
 
 
 def test_per_instance_fairness_is_pluscals_fair_process():
-    result = check_liveness(TwoTogglers(), Options(deadlock=False), fairness={"step[self]": "weak"})
+    result = check(TwoTogglers(), Options(deadlock=False), fairness={"step[self]": "weak"})
     assert result.verdict == "ok"
     with pytest.raises(SpecError, match="unknown action 'stop'"):
-        check_liveness(TwoTogglers(), Options(deadlock=False), fairness={"stop[self]": "weak"})
+        check(TwoTogglers(), Options(deadlock=False), fairness={"stop[self]": "weak"})

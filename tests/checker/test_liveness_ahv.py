@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ahvlab.checker import Options, bfs
-from ahvlab.checker.liveness import check_liveness
+from ahvlab.checker.run import check
 from ahvlab.cli import main
 from ahvlab.model import AHVSpec, NetworkConfig, VMConfig, default_config
 from ahvlab.model.properties import ahv_properties
@@ -27,7 +27,7 @@ def test_the_default_model_has_the_four_properties_with_their_fairness():
 
 
 def test_every_property_holds_on_the_default_model():
-    result = check_liveness(AHVSpec())
+    result = check(AHVSpec())
     assert result.verdict == "ok"
     # The liveness run explores exactly the states of a safety run (the model's own figure, pinned elsewhere).
     assert result.figures.distinct == bfs(AHVSpec()).figures.distinct
@@ -36,7 +36,7 @@ def test_every_property_holds_on_the_default_model():
 
 def test_no_failback_leaves_sessions_remote_forever():
     spec = AHVSpec(default_config().with_mutations("no_failback"))
-    result = check_liveness(spec)
+    result = check(spec)
     v = result.violation
     assert v is not None and v.kind == "liveness" and v.name == "SessionsFailBack"
     assert result.exit_code == 13
@@ -52,14 +52,14 @@ def test_the_redirector_ignoring_health_also_breaks_failback():
     config = dataclasses.replace(default_config(), failures=frozenset({"cvm"}))
     spec = AHVSpec(config.with_mutations("redirect_ignores_health"))
     # Its safety invariant redirect_to_healthy fails first; switched off, the liveness failure shows too.
-    v = check_liveness(spec, Options(invariants=[]), properties=["SessionsFailBack"]).violation
+    v = check(spec, Options(invariants=[]), properties=["SessionsFailBack"]).violation
     assert v is not None and v.name == "SessionsFailBack"
 
 
 def test_without_capacity_the_vms_of_a_lost_host_never_run_again():
     # Every host is full or nearly: a lost host's VM has nowhere to go.
     config = dataclasses.replace(default_config(), host_memory=(8, 8, 8), failures=frozenset({"host"}))
-    v = check_liveness(AHVSpec(config), properties=["VMsRunAgain"]).violation
+    v = check(AHVSpec(config), properties=["VMsRunAgain"]).violation
     assert v is not None and v.name == "VMsRunAgain"
     assert v.trace.loop == len(v.trace) - 1
     assert any(h < 0 for h in v.trace.last.placement)
@@ -68,7 +68,7 @@ def test_without_capacity_the_vms_of_a_lost_host_never_run_again():
 
 def test_with_capacity_and_host_failures_only_vms_run_again():
     config = dataclasses.replace(default_config(), failures=frozenset({"host"}))
-    assert check_liveness(AHVSpec(config), properties=["VMsRunAgain"]).verdict == "ok"
+    assert check(AHVSpec(config), properties=["VMsRunAgain"]).verdict == "ok"
 
 
 def test_an_exhausted_scope_leaves_a_dhcp_request_unanswered():
@@ -80,7 +80,7 @@ def test_an_exhausted_scope_leaves_a_dhcp_request_unanswered():
         failures=frozenset(),
     )
     spec = AHVSpec(config)
-    v = check_liveness(spec, properties=["DHCPAnswered"], fairness={"start_vm": "weak", "serve_dhcp": "weak"}).violation
+    v = check(spec, properties=["DHCPAnswered"], fairness={"start_vm": "weak", "serve_dhcp": "weak"}).violation
     assert v is not None and v.name == "DHCPAnswered"
     assert v.trace.last.dhcp_pending == (False, False, False, True)
     assert v.trace.loop == len(v.trace) - 1
@@ -89,8 +89,8 @@ def test_an_exhausted_scope_leaves_a_dhcp_request_unanswered():
 def test_a_leader_is_elected_only_if_the_election_is_fair():
     config = dataclasses.replace(default_config(), failures=frozenset({"host"}))
     spec = AHVSpec(config)
-    assert check_liveness(spec, properties=["LeaderElected"]).verdict == "ok"
-    v = check_liveness(spec, properties=["LeaderElected"], fairness={"tick": "weak"}).violation
+    assert check(spec, properties=["LeaderElected"]).verdict == "ok"
+    v = check(spec, properties=["LeaderElected"], fairness={"tick": "weak"}).violation
     assert v is not None and not v.trace.last.leaders
     assert v.trace.loop == len(v.trace) - 1
 
@@ -145,12 +145,12 @@ def test_the_model_lists_its_temporal_properties():
 )
 def test_each_property_fails_with_a_lasso_under_the_mutation_that_breaks_it(mutation, prop, actions):
     spec = AHVSpec(default_config().with_mutations(mutation))
-    result = check_liveness(spec, properties=[prop])
+    result = check(spec, properties=[prop])
     v = result.violation
     assert v is not None and (v.kind, v.name) == ("liveness", prop)
     assert [st.action for st in v.trace.steps[1:]] == actions
     assert v.trace.loop == len(v.trace) - 1  # the cluster stutters there: nothing fair is left to do
-    assert check_liveness(AHVSpec(), properties=[prop]).verdict == "ok"
+    assert check(AHVSpec(), properties=[prop]).verdict == "ok"
 
 
 def test_check_reports_the_new_mutations_as_liveness_violations(capsys):
