@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ahvlab.checker.errors import SpecLoadError
-from ahvlab.model.mutations import MUTATIONS
+from ahvlab.model.mutations import MUTATIONS, Mutation, UnknownMutation, mutations
 
 SUBMODELS = ("storage", "ha", "ipam")
 """storage: redirector, sessions, Frodo queues; ha: time, failures, leader, fencing, restart; ipam: DHCP leases."""
@@ -112,9 +112,14 @@ class Config:
     timings: Timings = field(default_factory=Timings)
     leader: int = 3
     """The host whose CVM holds the Acropolis leadership at the start."""
-    mutations: frozenset[str] = frozenset()
+    mutations: frozenset[Mutation] = frozenset()
+    """The what-ifs switched on (names are turned into :class:`Mutation` members when the config is built)."""
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "mutations", mutations(self.mutations))
+        except UnknownMutation as exc:
+            raise _fail("mutations", str(exc), "one of " + ", ".join(MUTATIONS)) from None
         _validate(self)
 
     @property
@@ -122,8 +127,12 @@ class Config:
         return len(self.host_memory)
 
     def with_mutations(self, *names: str) -> Config:
-        """The same config with these mutations switched on as well."""
-        return dataclasses.replace(self, mutations=self.mutations | frozenset(names))
+        """The same config with these mutations switched on as well (an unknown name is a SpecLoadError)."""
+        return dataclasses.replace(self, mutations=self.mutations | frozenset(names))  # type: ignore[arg-type]
+
+    def without_mutations(self, *names: str) -> Config:
+        """The same config with these mutations switched off."""
+        return dataclasses.replace(self, mutations=self.mutations - frozenset(names))
 
 
 def default_config() -> Config:
@@ -151,9 +160,6 @@ def _validate(c: Config) -> None:
             raise _fail(f"hosts[{i}]", f"host memory {mem!r} is not a positive number of GiB", "an integer >= 1")
     if len(c.host_memory) > 8:
         raise _fail("hosts", f"{len(c.host_memory)} hosts is more than the model explores", "at most 8 hosts")
-    unknown = sorted(set(c.mutations) - set(MUTATIONS))
-    if unknown:
-        raise _fail("mutations", f"unknown mutation {unknown[0]!r}", "one of " + ", ".join(MUTATIONS))
     bad = sorted(set(c.submodels) - set(SUBMODELS))
     if bad or "storage" not in c.submodels:
         raise _fail("submodels", f"bad sub-model list {sorted(c.submodels)!r}", "'storage' plus any of 'ha', 'ipam'")
@@ -459,7 +465,7 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "largest_host_rule": c.largest_host_rule,
         "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
         "leader": c.leader,
-        "mutations": sorted(c.mutations),
+        "mutations": sorted(m.value for m in c.mutations),
     }
 
 

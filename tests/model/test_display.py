@@ -48,13 +48,6 @@ def test_view_drops_now_and_keeps_timers_relative() -> None:
     assert spec.view(at0) != spec.view(at20)  # 20 s left vs 0 s left
 
 
-def test_state_from_vars_inverts_format_state() -> None:
-    spec = AHVSpec(default_config())
-    trace = replay_actions(spec, 0, [("crash_host", {"host": 1}), ("tick", {"to": 20})])
-    for st in trace.steps:
-        assert spec.state_from_vars(spec.format_state(st.state)) == st.state
-
-
 def test_describe_gives_hosts_leader_and_vms_as_plain_values() -> None:
     spec = AHVSpec(default_config())
     trace = replay_actions(spec, 0, [("crash_cvm", {"host": 1}), ("nop_probe", {"redirector": 1, "stargate": 1})])
