@@ -98,10 +98,7 @@ def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: C
     if args.junit:
         write_junit(args.junit, check_junit(spec, result), force=args.force)
     if args.json:
-        out = result_json(result, spec)
-        if chosen.note:
-            out["note"] = chosen.note
-        print(json.dumps(out, indent=2))
+        print(json.dumps(result_json(result, spec), indent=2))
     else:
         print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
         if args.itf and result.violation is not None:
@@ -119,8 +116,6 @@ def run_check(args: argparse.Namespace) -> int:
     if args.list_mutations:
         return list_mutations(console, args.json)
     chosen = choose_spec(args)
-    if chosen.note:
-        console.print(f"[yellow]Note:[/] {chosen.note}")
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
     if not args.json:
@@ -145,8 +140,6 @@ def run_check(args: argparse.Namespace) -> int:
 def run_simulate(args: argparse.Namespace) -> int:
     console = _console(args)
     chosen = choose_spec(args)
-    if chosen.note:
-        console.print(f"[yellow]Note:[/] {chosen.note}")
     if not args.json:
         console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}")
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from ahvlab.checker.env import state_env
 from ahvlab.checker.errors import SpecLoadError, UsageError
+from ahvlab.checker.expr import ExprError
 from ahvlab.checker.report import format_time
 from ahvlab.scenarios import (
     Scenario,
@@ -26,8 +28,6 @@ from ahvlab.scenarios import (
     report_json,
     verify,
 )
-from ahvlab.scenarios.env import state_env
-from ahvlab.scenarios.expr import ExprError
 from ahvlab.scenarios.runner import Outcome
 from ahvlab.scenarios.show import change_lines, expected_verdict, is_timed, step_label, timeline_rows, verdict
 

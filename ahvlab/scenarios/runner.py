@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ahvlab.checker.engine import Options, SpecError
+from ahvlab.checker.env import state_env
 from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.expr import ExprError
 from ahvlab.checker.junit import Case, Suite
 from ahvlab.checker.report import format_time
 from ahvlab.checker.result import EXIT_INVARIANT, EXIT_OK, EXIT_SPEC, Result
 from ahvlab.checker.run import check as run_search
 from ahvlab.checker.trace import Trace
-from ahvlab.scenarios.env import state_env
-from ahvlab.scenarios.expr import ExprError
 from ahvlab.scenarios.loader import Check, Checkpoint, Scenario, play
 
 Kind = Literal["script", "checkpoint", "check"]
