@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from ahvlab.model import capacity
 from ahvlab.model.spec import AHVSpec
 from ahvlab.model.state import AHVState
 
@@ -21,14 +21,10 @@ def _vm_status(spec: AHVSpec, s: AHVState, vm: int) -> str:
 
 
 def _reserves(spec: AHVSpec, s: AHVState) -> list[int | None]:
-    """Guarantee mode: each host's reserved failover capacity under the capacity module's segment plan."""
-    capacity = importlib.import_module("ahvlab.model.capacity")
+    """Guarantee mode: each host's reserved failover capacity under the admission policy (None for a host that is down)."""
     cl = spec.cluster
-    running = tuple(capacity.Vm(cl.vm_names[vm], cl.vm_memory[vm], h) for vm, h in enumerate(s.placement) if h >= 0)
-    plan = capacity.plan(tuple(cl.config.host_memory), running, largest_host_rule=cl.config.largest_host_rule)
-    if not plan.ok:
-        return [None] * cl.n
-    return [f.reserve for f in capacity.figures(plan)]
+    policy = capacity.policy_of(cl.config)
+    return capacity.host_reserves(cl.config.host_memory, cl.vm_memory, s.placement, s.host_up, policy)
 
 
 def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:

@@ -104,13 +104,16 @@ def _capacity_names(spec: Any, state: Any, vm_names: tuple[str, ...]) -> dict[st
     def running(skip: int = -1) -> tuple[Any, ...]:
         return tuple(capacity.Vm(vm_names[i], sizes[i], h) for i, h in enumerate(placement) if h >= 0 and i != skip)
 
-    plan = capacity.plan(caps, running())
+    policy = capacity.policy_of(spec.config)
+    up = tuple(state.host_up)
+    plan = capacity.state_plan(caps, sizes, placement, up, policy)
     hosts = range(1, len(caps) + 1)
-    figs = {f.host + 1: f for f in capacity.figures(plan)} if plan.ok else {}
+    figs = {f.host + 1: f for f in capacity.figures(plan, reserve_rule=policy.reserve_rule)} if plan.ok else {}
+    reserves = capacity.host_reserves(caps, sizes, placement, up, policy)
     segment = {}
     for k, v in enumerate(plan.vms):
         seg = plan.segment_of(k) if plan.ok else None
-        segment[v.name] = None if seg is None else seg + 1
+        segment[vm_names[int(v.name)]] = None if seg is None else seg + 1
 
     def admission(vm: str, host: int) -> Any:
         if vm not in vm_names:
@@ -118,12 +121,12 @@ def _capacity_names(spec: Any, state: Any, vm_names: tuple[str, ...]) -> dict[st
         if isinstance(host, bool) or not isinstance(host, int) or host not in hosts:
             raise ExprError(f"no host {host!r}; the hosts are 1..{len(caps)}")
         i = vm_names.index(vm)
-        return capacity.admit(caps, running(skip=i), capacity.Vm(vm, sizes[i], host - 1))
+        return capacity.admit(caps, running(skip=i), capacity.Vm(vm, sizes[i], host - 1), policy)
 
     return {
-        "protected": plan.ok,
-        "reserve": {h: figs[h].reserve if figs else None for h in hosts},
-        "free_for_vms": {h: figs[h].free_for_vms if figs else None for h in hosts},
+        "protected": capacity.plan(caps, running(), capacity.EXACT).ok,
+        "reserve": dict(zip(hosts, reserves, strict=True)),
+        "free_for_vms": {h: figs[h].free_for_vms if figs and up[h - 1] else None for h in hosts},
         "parcels": {h: sum(sizes[i] for i, p in enumerate(placement) if p == h - 1) for h in hosts},
         "segment": segment,
         "admits": Function(lambda vm, host: admission(vm, host).admitted, "admits(vm, host)"),
