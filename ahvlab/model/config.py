@@ -24,6 +24,8 @@ SUBMODELS = ("storage", "ha", "ipam")
 FAILURES = ("cvm", "host", "partition", "libvirtd")
 IO_PATHS = ("classic", "frodo")
 HA_MODES = ("best_effort", "guarantee")
+ADMISSION_METHODS = ("mthm", "mthm+z3", "exact")
+"""Guarantee-mode admission: MTHM as AHV does, MTHM then z3 when it misses, or z3 alone."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,9 @@ class Config:
     max_failures: int = 1
     """Failures of any kind allowed in one run (the default keeps the exhaustive check small)."""
     ha_mode: str = "best_effort"
-    largest_host_rule: bool = False
+    admission: str = "mthm"
+    """Guarantee mode: who decides a start (one of ``ADMISSION_METHODS``)."""
+    largest_host_rule: bool = True
     """Guarantee mode with uneven hosts: reserve as if every host had the largest host's memory."""
     timings: Timings = field(default_factory=Timings)
     leader: int = 3
@@ -174,6 +178,8 @@ def _validate(c: Config) -> None:
             raise _fail(key, f"{v!r} is not a usable failure bound", "an integer from 0 to 3")
     if c.ha_mode not in HA_MODES:
         raise _fail("ha_mode", f"unknown HA mode {c.ha_mode!r}", " or ".join(HA_MODES))
+    if c.admission not in ADMISSION_METHODS:
+        raise _fail("admission", f"unknown admission method {c.admission!r}", " or ".join(ADMISSION_METHODS))
     if not isinstance(c.leader, int) or not 1 <= c.leader <= len(c.host_memory):
         raise _fail("leader", f"no host {c.leader!r}", f"a host number from 1 to {len(c.host_memory)}")
     _validate_timings(c.timings)
@@ -269,6 +275,7 @@ _TOP_KEYS = {
     "max_host_failures",
     "max_failures",
     "ha_mode",
+    "admission",
     "largest_host_rule",
     "timings",
     "leader",
@@ -401,6 +408,8 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
                 kw[k] = _int(k, t[k])
         if "ha_mode" in t:
             kw["ha_mode"] = _str("ha_mode", t["ha_mode"])
+        if "admission" in t:
+            kw["admission"] = _str("admission", t["admission"])
         if "largest_host_rule" in t:
             if not isinstance(t["largest_host_rule"], bool):
                 raise _type_error("largest_host_rule", t["largest_host_rule"], "true or false")
@@ -462,6 +471,7 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "max_host_failures": c.max_host_failures,
         "max_failures": c.max_failures,
         "ha_mode": c.ha_mode,
+        "admission": c.admission,
         "largest_host_rule": c.largest_host_rule,
         "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
         "leader": c.leader,

@@ -43,27 +43,30 @@ def expression_names(cl: Cluster, p: Picture, state: AHVState) -> dict[str, Any]
 def _capacity_names(cl: Cluster, state: AHVState) -> dict[str, Any]:
     """Guarantee mode: the segment plan of the running VMs, and admission as a question (hosts from 1).
 
-    Admission is asked with the config's own rules (the largest-host rule included),
-    exactly as the model's ``start_vm`` asks it, so a checkpoint can never claim a
-    start the model does not offer.
+    Admission is asked with the config's own policy (method, largest-host rule, the
+    mutation's reserve rule), exactly as the model's ``start_vm`` asks it, so a
+    checkpoint never claims a start the model does not offer. ``protected`` is the
+    physical truth (:data:`capacity.EXACT`), whatever the policy.
     """
     cfg = cl.config
     vm_names = cl.vm_names
-    sizes = tuple(vm.memory for vm in cfg.vms)
+    sizes = cl.vm_memory
     caps = tuple(cfg.host_memory)
     placement = tuple(state.placement)
-    rule = cfg.largest_host_rule
+    policy = capacity.policy_of(cfg)
+    up = tuple(state.host_up)
 
     def running(skip: int = -1) -> tuple[capacity.Vm, ...]:
         return tuple(capacity.Vm(vm_names[i], sizes[i], h) for i, h in enumerate(placement) if h >= 0 and i != skip)
 
-    plan = capacity.plan(caps, running(), largest_host_rule=rule)
+    plan = capacity.state_plan(caps, sizes, placement, up, policy)
     hosts = range(1, len(caps) + 1)
-    figs = {f.host + 1: f for f in capacity.figures(plan)} if plan.ok else {}
-    segment = {}
+    figs = {f.host + 1: f for f in capacity.figures(plan, reserve_rule=policy.reserve_rule)} if plan.ok else {}
+    reserves = capacity.host_reserves(caps, sizes, placement, up, policy)
+    segment: dict[str, int | None] = {}
     for k, v in enumerate(plan.vms):
         seg = plan.segment_of(k) if plan.ok else None
-        segment[v.name] = None if seg is None else seg + 1
+        segment[vm_names[int(v.name)]] = None if seg is None else seg + 1
 
     def admission(vm: str, host: int) -> capacity.Admission:
         if vm not in vm_names:
@@ -71,12 +74,12 @@ def _capacity_names(cl: Cluster, state: AHVState) -> dict[str, Any]:
         if isinstance(host, bool) or not isinstance(host, int) or host not in hosts:
             raise ExprError(f"no host {host!r}; the hosts are 1..{len(caps)}")
         i = vm_names.index(vm)
-        return capacity.admit(caps, running(skip=i), capacity.Vm(vm, sizes[i], host - 1), largest_host_rule=rule)
+        return capacity.admit(caps, running(skip=i), capacity.Vm(vm, sizes[i], host - 1), policy)
 
     return {
-        "protected": plan.ok,
-        "reserve": {h: figs[h].reserve if figs else None for h in hosts},
-        "free_for_vms": {h: figs[h].free_for_vms if figs else None for h in hosts},
+        "protected": capacity.plan(caps, running(), capacity.EXACT).ok,
+        "reserve": dict(zip(hosts, reserves, strict=True)),
+        "free_for_vms": {h: figs[h].free_for_vms if figs and up[h - 1] else None for h in hosts},
         "parcels": {h: sum(sizes[i] for i, p in enumerate(placement) if p == h - 1) for h in hosts},
         "segment": segment,
         "admits": Function(lambda vm, host: admission(vm, host).admitted, "admits(vm, host)"),

@@ -142,16 +142,19 @@ def _status(cl: Cluster, s: AHVState, vm: int) -> str:
 
 
 def _reserves(cl: Cluster, s: AHVState) -> tuple[list[int | None], dict[int, int | None]]:
-    """Guarantee mode: each host's reserved failover capacity and each VM's segment host under the running VMs' plan."""
+    """Guarantee mode: each live host's reserve and each VM's segment host under the admission policy.
+
+    A host that is down holds no reserve (None), as the capacity module computes it.
+    """
     if cl.config.ha_mode != "guarantee":
         return [None] * cl.n, {}
-    placed = [vm for vm, h in enumerate(s.placement) if h >= 0]
-    running = tuple(capacity.Vm(cl.vm_names[vm], cl.vm_memory[vm], s.placement[vm]) for vm in placed)
-    plan = capacity.plan(tuple(cl.config.host_memory), running, largest_host_rule=cl.config.largest_host_rule)
+    policy = capacity.policy_of(cl.config)
+    caps = tuple(cl.config.host_memory)
+    plan = capacity.state_plan(caps, cl.vm_memory, s.placement, s.host_up, policy)
     if not plan.ok:
         return [None] * cl.n, {}
-    segments = {vm: plan.segment_of(k) for k, vm in enumerate(placed)}
-    return [f.reserve for f in capacity.figures(plan)], segments
+    segments = {int(v.name): plan.segment_of(k) for k, v in enumerate(plan.vms)}
+    return capacity.host_reserves(caps, cl.vm_memory, s.placement, s.host_up, policy), segments
 
 
 def picture(cl: Cluster, s: AHVState) -> Picture:
