@@ -14,6 +14,7 @@ from ahvlab.checker.errors import UsageError
 from ahvlab.checker.graph import explore_graph, write_graph
 from ahvlab.checker.itf import write_itf
 from ahvlab.checker.liveness import check_graph, check_liveness, temporal_properties
+from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
@@ -114,7 +115,17 @@ def _console(args: argparse.Namespace) -> Console:
     return Console(stderr=bool(args.json), highlight=False, soft_wrap=True)
 
 
+def _preflight(args: argparse.Namespace) -> None:
+    # Every output path is checked before the search: a bad one must not cost the search.
+    check_outputs(
+        [("--itf", args.itf, "itf"), ("--junit", args.junit, "junit"), ("--dot", getattr(args, "dot", None), "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )
+
+
 def run_check(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     if args.list_mutations:
         return list_mutations(console, args.json)
@@ -146,6 +157,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     chosen = choose_spec(args)
     if chosen.note:
