@@ -218,7 +218,8 @@ def _is_our_graphml(text: str) -> bool:
         return False
     if first is None or second is None or first[0] != "comment" or second[0] != "start":
         return False
-    comment, root = first[1], second[1]
+    # A comment event carries a Comment element on recent Pythons, its text on older ones.
+    comment, root = getattr(first[1], "text", first[1]), second[1]
     return (
         isinstance(comment, str)
         and comment.strip().startswith("state graph of ")
