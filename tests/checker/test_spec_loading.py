@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.checker.test_output import ahvlab, one_line
 
 SPEC = """from ahvlab.checker import Spec, action, invariant
 
@@ -31,19 +27,6 @@ class Tiny(Spec):
     def small(self, s):
         return s <= self.n
 """
-
-
-def ahvlab(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ahvlab.cli", *argv], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def one_line(proc: subprocess.CompletedProcess[str], code: int) -> str:
-    assert proc.returncode == code, proc.stdout + proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    return lines[0]
 
 
 def test_checking_a_spec_file_leaves_no_pycache_beside_it(tmp_path):
