@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import networkx as nx
 import pytest
 
 from ahvlab.checker.graph import explore_graph, to_dot, to_graphml
 from tests.checker.output_specs import Collect, TwoWays
-from tests.checker.test_output import ROOT, ahvlab, one_line
+from tests.checker.test_output import ahvlab, one_line
 
 COLLECT = "tests.checker.output_specs:Collect"
 
@@ -19,16 +15,7 @@ COLLECT = "tests.checker.output_specs:Collect"
 def graph_under_seed(tmp_path, seed: str, name: str) -> bytes:
     out = tmp_path / seed / name
     out.parent.mkdir()
-    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "ahvlab.cli", "check", COLLECT, "--dot", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = ahvlab("check", COLLECT, "--dot", str(out), env={"PYTHONHASHSEED": seed})
     assert proc.returncode == 0, proc.stderr
     return out.read_bytes()
 

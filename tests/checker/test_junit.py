@@ -16,7 +16,12 @@ GRID = "tests.checker.specs:Grid"
 
 
 def parse(text: str) -> ET.Element:
-    root = ET.fromstring(text)
+    """The report's root, once its counts are checked against its testcases."""
+    return consistent(ET.fromstring(text))
+
+
+def consistent(root: ET.Element) -> ET.Element:
+    """``root`` itself, asserting that every count matches the testcases and every suite has its attributes."""
     suites = root.findall("testsuite")
     for key in ("tests", "failures", "errors", "skipped"):
         assert int(root.get(key, "-1")) == sum(int(s.get(key, "-1")) for s in suites), key

@@ -26,8 +26,11 @@ POUR = "tests.checker.specs:Pour"
 GRID = "tests.checker.specs:Grid"
 
 
-def ahvlab(*argv: str, cwd: Path = ROOT, umask: int | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def ahvlab(
+    *argv: str, cwd: Path = ROOT, umask: int | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real command line in a subprocess (with a timeout: a FIFO that blocked would fail the test)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
 
     def before() -> None:
         if umask is not None:
