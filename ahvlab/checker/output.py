@@ -92,7 +92,7 @@ def check_output_path(path: str | Path, kind: Kind, *, force: bool = False) -> N
             )
     folder = os.path.dirname(name) or "."
     if not os.path.isdir(folder):
-        raise UsageError("its folder does not exist", key=name, expected="an existing folder")
+        raise UsageError("its folder does not exist", key=name)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"its folder {folder} is not writable", key=name, expected="a folder you can write in")
 
@@ -285,28 +285,31 @@ def _new_file(folder: str, base: str) -> tuple[int, str]:
 def read_user_text(path: str | Path, *, what: str) -> str:
     """The UTF-8 text of a file the user named as input; one :class:`SpecLoadError` for every way it can fail.
 
-    Only a regular file (a symbolic link to one is fine) is opened, so a FIFO or a
-    device named by mistake cannot block the command. Bytes that are not UTF-8 are
+    ``what`` completes "cannot read ...": ``"trace"``, ``"the config"``. Only a
+    regular file (a symbolic link to one is fine) is opened, so a FIFO or a device
+    named by mistake cannot block the command. Bytes that are not UTF-8 are
     reported with their line.
     """
     name = str(path)
     if not name.strip():
-        raise SpecLoadError(f"empty file name for the {what}", expected=f"the path of a {what}")
+        raise SpecLoadError(f"cannot read {what}: the file name is empty", expected="a path")
     try:
         st = os.stat(name)
     except OSError as exc:
-        raise SpecLoadError(f"cannot read the {what}: {exc.strerror}", file=name) from None
+        raise SpecLoadError(f"cannot read {what}: {exc.strerror}", file=name) from None
+    except ValueError:
+        raise SpecLoadError(f"cannot read {what}: not a usable file name", file=repr(name)) from None
     if not stat.S_ISREG(st.st_mode):
-        raise SpecLoadError(f"cannot read the {what}: it is {_kind_of(st.st_mode)}", file=name, expected="a file")
+        raise SpecLoadError(f"cannot read {what}: it is {_kind_of(st.st_mode)}", file=name, expected="a file")
     try:
         with open(name, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        raise SpecLoadError(f"cannot read the {what}: {exc.strerror}", file=name) from None
+        raise SpecLoadError(f"cannot read {what}: {exc.strerror}", file=name) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SpecLoadError(
-            f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=name, line=line, expected=f"a UTF-8 {what}"
+            f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=name, line=line, expected="UTF-8 text"
         ) from None

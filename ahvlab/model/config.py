@@ -415,7 +415,7 @@ def load_config(path: str | Path) -> Config:
     """Read a TOML cluster config (top-level keys, or a ``[cluster]`` table)."""
     p = Path(path)
     # Only a regular file is read (a FIFO would block), and bytes that are not UTF-8 get their line.
-    text = read_user_text(path, what="config")
+    text = read_user_text(path, what="the config")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
