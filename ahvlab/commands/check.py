@@ -15,6 +15,7 @@ from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import write_itf
 from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
+from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
 from ahvlab.checker.run import check
@@ -111,7 +112,17 @@ def _console(args: argparse.Namespace) -> Console:
     return Console(stderr=bool(args.json), highlight=False, soft_wrap=True)
 
 
+def _preflight(args: argparse.Namespace) -> None:
+    # Every output path is checked before the search: a bad one must not cost the search.
+    check_outputs(
+        [("--itf", args.itf, "itf"), ("--junit", args.junit, "junit"), ("--dot", getattr(args, "dot", None), "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )
+
+
 def run_check(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     if args.list_mutations:
         return list_mutations(console, args.json)
@@ -138,6 +149,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     chosen = choose_spec(args)
     if not args.json:

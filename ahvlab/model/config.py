@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.output import read_user_text
 from ahvlab.model.mutations import MUTATIONS, Mutation, UnknownMutation, mutations
 
 SUBMODELS = ("storage", "ha", "ipam")
@@ -428,10 +429,8 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
 def load_config(path: str | Path) -> Config:
     """Read a TOML cluster config (top-level keys, or a ``[cluster]`` table)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read the config: {exc.strerror}", file=str(p)) from None
+    # Only a regular file is read (a FIFO would block), and bytes that are not UTF-8 get their line.
+    text = read_user_text(path, what="the config")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
