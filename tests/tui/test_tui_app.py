@@ -293,9 +293,7 @@ async def test_escape_stops_a_running_check_with_partial_figures(recorder: Recor
         assert result is not None and result.violation is None
         assert result.figures.stopped == "cancelled" and not result.complete
         assert 0 < result.figures.distinct < 1_000_001
-        assert recorder.of(Notice)[-1].text.startswith(
-            "Stopped on request: the figures are partial."
-        )
+        assert recorder.of(Notice)[-1].text.startswith("Stopped on request: the figures are partial.")
         assert isinstance(app.screen, CheckScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, CheckScreen)

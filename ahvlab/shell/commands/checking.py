@@ -72,5 +72,3 @@ def _progress(ctx: Context) -> Any:
         ctx.say(f"  ... {f.distinct:,} distinct states, depth {f.depth}, {f.queue:,} on the queue")
 
     return tick
-
-

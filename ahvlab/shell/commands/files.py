@@ -58,5 +58,3 @@ def cmd_save(ctx: Context, call: Call) -> None:
     path = call.words[0]
     ctx.bench.save(path, force="--force" in call.flags)
     ctx.say(f"saved {len(ctx.session)} states to {path} (ITF)")
-
-

@@ -64,7 +64,6 @@ def parse_do(text: str) -> tuple[int | str, list[tuple[str | None, str]]]:
     return name, pairs
 
 
-
 @command(
     "actions",
     "the actions enabled now, numbered (`--all` adds the disabled ones and why)",
@@ -140,7 +139,9 @@ def cmd_walk(ctx: Context, call: Call) -> None:
     if script:
         s = ctx.session
         if s.cursor >= len(script):
-            raise ShellError(f"the script is over after step {len(script)} (`actions` to go on by hand, `check` to search)")
+            raise ShellError(
+                f"the script is over after step {len(script)} (`actions` to go on by hand, `check` to search)"
+            )
         s.follow(script)
         report(ctx, changes=True)
         return

@@ -60,5 +60,3 @@ def cmd_timing(ctx: Context, call: Call) -> None:
     before = len(ctx.session)
     kept = ctx.bench.set_timing(name, seconds)
     ctx.say(f"timing {name} = {seconds:g} s; the trace replays on the new model: {kept} of {before} steps kept")
-
-
