@@ -188,16 +188,22 @@ def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, 
                     "action": st.action,
                     "params": {k: encode(x) for k, x in st.params.items()},
                     "time": spec.time_of(st.state),
-                    "changed": {
-                        k: encode(new)
-                        for k, (_old, new) in changed_vars(
-                            spec, v.trace.steps[i - 1].state if i else None, st.state
-                        ).items()
-                    },
+                    "changed": changed_paths(spec, v.trace.steps[i - 1].state if i else None, st.state),
                 }
                 for i, st in enumerate(v.trace.steps)
             ]
     return out
+
+
+def changed_paths(spec: Spec, before: Any | None, after: Any) -> dict[str, Any]:
+    """What a step changed as ``{path: new value}`` in the one path syntax (``host[2].cvm_up``), ITF-encoded.
+
+    For the initial state, every variable whole.
+    """
+    changes = changed_vars(spec, before, after)
+    if before is None:
+        return {k: encode(new) for k, (_old, new) in changes.items()}
+    return {c.path: encode(c.new) for k, (old, new) in changes.items() for c in deep_changes(k, old, new)}
 
 
 class Progress:
