@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import IO, Any
 
@@ -15,7 +15,7 @@ from ahvlab.checker.itf import encode
 from ahvlab.checker.result import Figures, Result, Violation
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Trace, changed_vars
-from ahvlab.checker.values import deep_changes, show, show_time
+from ahvlab.checker.values import deep_changes, join, show, show_time
 
 
 def show_value(v: Any) -> str:
@@ -40,7 +40,7 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
         changes = changed_vars(spec, None if all_vars else before, step.state)
         for name, (old, new) in changes.items():
             if before is None or all_vars:
-                out.append(f"  /\\ {name} = {show_value(new)}")
+                out.extend(f"  /\\ {line}" for line in whole_lines(name, new))
                 continue
             out.extend(f"  /\\ {c.line()}" for c in deep_changes(name, old, new))
         if before is not None and not changes:
@@ -50,6 +50,14 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
         if trace.loop == len(trace) - 1:
             out.append("  (it stutters there forever: no fair action is enabled in that state)")
     return out
+
+
+def whole_lines(name: str, value: Any, width: int = 100) -> list[str]:
+    """``name = value``; a long mapping (hosts by number, VMs by name) one entry per line instead."""
+    text = show_value(value)
+    if len(text) <= width or not isinstance(value, Mapping):
+        return [f"{name} = {text}"]
+    return [f"{join(name, k)} = {show_value(v)}" for k, v in value.items()]
 
 
 def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
