@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import random
+import resource
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +63,9 @@ class Options:
     reduction: bool = True
     """Partial-order reduction where the spec declares footprints (bfs only; False: the full graph)."""
     workers: int = 1
-    """Processes of a partitioned BFS (``ahvlab.checker.parallel``); 1: this process."""
+    """Processes of a partitioned BFS (``ahvlab.checker.parallel``); 1: this process, 0: one per core."""
+    ray: str | None = None
+    """Run the partitioned BFS on Ray actors: ``local``, ``auto`` or ``ray://host:port`` (``ahvlab.checker.cluster``)."""
 
     def __post_init__(self) -> None:
         # Sequences given as lists are kept as tuples, so that an Options value cannot change under a run.
@@ -102,6 +107,21 @@ class GraphRecorder(Observer):
 
 class _Stop(Exception):
     pass
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux; elsewhere its peak so far)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return peak_bytes()
+
+
+def peak_bytes() -> int:
+    """This process's peak resident memory so far."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024
 
 
 T = TypeVar("T", Invariant, Property)
@@ -170,6 +190,9 @@ class _Search:
         self.violation: Violation | None = None
         self.reduced = False
         """Whether partial-order reduction was on for this run."""
+        self.fingerprint: Callable[[Any], int] = fingerprint
+        """bfs: the fingerprint of a fingerprinted value (Ray actors use a stable one)."""
+        self.rss0 = resident_bytes()
         self.start = time.monotonic()
         self.last_progress = self.start
         self.ticks = 0
@@ -215,7 +238,8 @@ class _Search:
         key = self.key or (lambda s: s)
         if self.engine == "dfs":
             return key
-        return lambda s: fingerprint(key(s))
+        fp = self.fingerprint
+        return lambda s: fp(key(s))
 
     def chain_to(self, k: Any | None) -> list[Any]:
         """The stored chain from an initial state to ``k``: a (level, position) pair (bfs) or a key (dfs)."""
@@ -322,6 +346,9 @@ class _Search:
         if self.levels.pending:
             self.levels.close()  # a search stopped inside a level: its examples live in the part it built
         f = self.figures
+        f.reduction = self.reduced
+        f.peak_bytes = peak_bytes()
+        f.growth_bytes = max(0, f.peak_bytes - self.rss0)
         f.seconds = time.monotonic() - self.start
         examples: dict[str, Trace | None] = {}
         for prop in self.examples:
@@ -778,7 +805,21 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
 def search(
     spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
 ) -> Result:
-    """Run ``bfs`` or ``dfs`` (safety only; :func:`ahvlab.checker.run.check` adds liveness)."""
+    """Run ``bfs`` or ``dfs`` (safety only; :func:`ahvlab.checker.run.check` adds liveness).
+
+    ``opts.workers`` other than 1, or ``opts.ray``, run the partitioned BFS instead (no observers there).
+    """
+    opts = opts or Options()
+    if opts.ray is not None or opts.workers != 1:
+        if engine != "bfs" or observers:
+            raise SpecError("--workers and --ray run a BFS that records no graph: use --workers 1")
+        if opts.ray is not None:
+            from ahvlab.checker.cluster import check_on_ray
+
+            return check_on_ray(spec, opts)
+        from ahvlab.checker.parallel import check_parallel
+
+        return check_parallel(spec, opts)
     if engine == "bfs":
         return bfs(spec, opts, observers)
     if engine == "dfs":

@@ -9,8 +9,10 @@ fingerprint, as TLC rebuilds its traces from (fingerprint, parent) pairs.
 The fingerprint is Python's ``hash`` of the fingerprinted value (the state, or its
 view): computed in C, and cached nowhere. It is stable across the processes of one
 run because the worker processes are forked from the one that started the run (they
-share its hash secret); processes that are not forked (Ray actors) are started with
-a fixed ``PYTHONHASHSEED`` and compute every fingerprint of the run themselves. Two
+share its hash secret and its addresses: before Python 3.12 ``hash(None)`` is the
+address of ``None``). Processes that are not forked (Ray actors) are started with a
+fixed ``PYTHONHASHSEED``, fingerprint with :func:`stable_fingerprint` (``None``
+replaced) and compute every fingerprint of the run themselves. Two
 values that compare equal have the same fingerprint; two that differ share one with
 the probability that :func:`collision_probability` estimates, except Python's
 documented quirk ``hash(-1) == hash(-2)`` (a state that differs from another only by
@@ -22,6 +24,7 @@ chunks, and each chunk's successors are looked up and inserted at once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +45,31 @@ ZERO_FP = 0x2545F4914F6CDD1D
 def fingerprint(value: Any) -> int:
     """The 64-bit fingerprint of a fingerprinted value (a hash of 0 becomes ZERO_FP)."""
     return hash(value) or ZERO_FP
+
+
+_NONE = "\x00None"
+"""What ``None`` counts as in a stable fingerprint (before Python 3.12, ``hash(None)`` is its address)."""
+
+
+def _canon(v: Any) -> Any:
+    if v is None:
+        return _NONE
+    t = type(v)
+    if t is int or t is str or t is bool or t is float:
+        return v
+    if isinstance(v, tuple):
+        return tuple(map(_canon, v))
+    if isinstance(v, frozenset):
+        return frozenset(map(_canon, v))
+    return v
+
+
+def stable_fingerprint(value: Any) -> int:
+    """A fingerprint that processes started apart agree on (given one ``PYTHONHASHSEED``): ``hash``
+    with ``None`` replaced by a string, since before Python 3.12 ``hash(None)`` is an address."""
+    if sys.version_info >= (3, 12):
+        return hash(value) or ZERO_FP
+    return hash(_canon(value)) or ZERO_FP
 
 
 def collision_probability(distinct: int, generated: int) -> float:
