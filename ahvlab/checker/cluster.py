@@ -14,6 +14,7 @@ for a fingerprint and for the replay of a counterexample).
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,6 +61,8 @@ def connect(address: str) -> tuple[Any, bool]:
     if ray.is_initialized():
         return ray, False
     env = {"env_vars": {"PYTHONHASHSEED": HASH_SEED}}
+    if address.startswith("ray://"):
+        _reachable(address)
     try:
         if address == "local":
             ray.init(include_dashboard=False, runtime_env=env, log_to_driver=False, logging_level="ERROR")
@@ -69,6 +72,16 @@ def connect(address: str) -> tuple[Any, bool]:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"--ray {address}: cannot reach a Ray cluster ({first})") from None
     return ray, True
+
+
+def _reachable(address: str) -> None:
+    """Fail in a few seconds, not Ray Client's thirty, when nothing listens at ``ray://host:port``."""
+    host, _, port = address.removeprefix("ray://").partition(":")
+    try:
+        with socket.create_connection((host, int(port or 10001)), timeout=3):
+            pass
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--ray {address}: cannot reach a Ray cluster ({exc})") from None
 
 
 class RayPool(Pool):

@@ -229,6 +229,8 @@ class _Search:
         if self.opts.progress and now - self.last_progress >= self.opts.progress_interval:
             self.last_progress = now
             f.seconds = now - self.start
+            f.peak_bytes = peak_bytes()
+            f.growth_bytes = max(0, resident_bytes() - self.rss0)
             self.opts.progress(f)
 
     # -- traces ----------------------------------------------------------------

@@ -35,19 +35,36 @@ _ALL = None
 
 @dataclass(frozen=True)
 class Template:
-    """One footprint name: ``health[host]`` is ``Template("health", ("host",))``."""
+    """One footprint name: ``health[host]`` is ``Template("health", ("host",))``; ``pc[0]`` has a literal index."""
 
     name: str
     params: tuple[str, ...]
+    literals: tuple[Any, ...] = ()
+    """Per index: the literal value (an int or a quoted string), or _PARAM for a parameter's name."""
 
     def fill(self, params: Mapping[str, Any]) -> Item:
         if not self.params:
             return (self.name, _WHOLE, frozenset())
         try:
-            return (self.name, tuple(params[p] for p in self.params), frozenset())
+            return (
+                self.name,
+                tuple(params[p] if lit is _PARAM else lit for p, lit in zip(self.params, self.literals, strict=True)),
+                frozenset(),
+            )
         except KeyError:
             # The action's step has no such parameter: it may touch any index.
             return (self.name, _ANY, frozenset())
+
+
+_PARAM = object()
+
+
+def _literal(token: str) -> Any:
+    if token.lstrip("-").isdigit():
+        return int(token)
+    if len(token) >= 2 and token[0] == token[-1] and token[0] in "'\"":
+        return token[1:-1]
+    return _PARAM
 
 
 _WHOLE = "whole"
@@ -65,7 +82,7 @@ def parse(footprint: Footprint) -> tuple[Template, ...] | None:
     for text in footprint:
         name, _, rest = text.partition("[")
         params = tuple(p.strip() for p in rest.rstrip("]").split(",") if p.strip()) if rest else ()
-        out.append(Template(name.strip(), params))
+        out.append(Template(name.strip(), params, tuple(_literal(p) for p in params)))
     return tuple(out)
 
 
@@ -122,15 +139,16 @@ class Reducer:
             if t is None:
                 everything = True
             else:
-                items.extend(x.fill({}) if not x.params else (x.name, _ANY, frozenset()) for x in t)
+                items.extend(x.fill({}) for x in t)  # a parameter's name in an invariant: any index
         if everything:
             self.observed = None
         else:
             self.observed = tuple(items)
         # An action whose writes nothing observed can see is a candidate for reduction; none: reduce nothing.
         self.candidates = [
-            self.writes[i] is not None and not conflicts(self._static(self.writes[i]), self.observed)
-            for i in range(len(actions))
+            w is not None
+            and (not conflicts(self._static(w), self.observed) or any(lit is _PARAM for x in w for lit in x.literals))
+            for w in self.writes
         ]
         self.active = any(self.candidates)
 
@@ -157,7 +175,8 @@ class Reducer:
                 # The enabled indexes are excluded only when the template names every parameter:
                 # then an index is one instance, and that instance is enabled, not in the remainder.
                 keys = {frozenset(p) for p in enabled_params}
-                exact = keys == {frozenset(x.params)}
+                named = [q for q, lit in zip(x.params, x.literals, strict=True) if lit is _PARAM]
+                exact = keys == {frozenset(named)} and len(named) == len(x.params)
                 skip = frozenset(tuple(p[q] for q in x.params) for p in enabled_params) if exact else frozenset()
                 out.append((x.name, _ANY, skip))
             return tuple(out)
