@@ -258,3 +258,12 @@ def test_liveness_with_workers_is_refused_naming_workers_1(capsys):
     code = main(["check", "ahvlab.checker.examples:DiningPhilosophers", "--workers", "2"])
     err = capsys.readouterr().err
     assert code == 2 and "--workers 1" in err
+
+
+def test_lamport_mutex_holds_and_two_workers_agree_on_a_small_model():
+    from ahvlab.checker.examples import LamportMutex
+
+    one = bfs(LamportMutex(n=2, max_clock=4, max_nat=5))
+    two = search(LamportMutex(n=2, max_clock=4, max_nat=5), Options(workers=2))
+    assert one.verdict == "ok"
+    assert _figures(two) == _figures(one)
