@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -13,10 +12,10 @@ from ahvlab.checker.engine import SpecError
 from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.result import EXIT_SPEC
 from ahvlab.checker.trace import ReplayError
+from ahvlab.commands import capacity, check, scenario, shell, trace, tui
 
-# Subcommand modules, in the order `ahvlab --help` lists them. A module that is
-# not part of this build is skipped, so the CLI never offers a command it cannot run.
-COMMANDS = ("check", "scenario", "tui", "shell", "capacity", "trace")
+# Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
+COMMANDS = (check, scenario, tui, shell, capacity, trace)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,13 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ahvlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"ahvlab.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"ahvlab.commands.{name}":
-                raise
-            continue
+    for module in COMMANDS:
         module.register(sub)
     return parser
 

@@ -49,3 +49,17 @@ class SpecLoadError(UserError):
     """A spec, config, scenario or trace that cannot be used: exit code 150."""
 
     exit_code = EXIT_SPEC
+
+
+class SpecCodeError(SpecLoadError):
+    """The user's spec code itself raised (or called ``sys.exit``) while ahvlab loaded or built it: exit code 150.
+
+    Printed as ``spec error <where>: <what> (<file>:<line>)``, the line being the
+    spec's own, not ahvlab's.
+    """
+
+    def __str__(self) -> str:
+        loc = ""
+        if self.file:
+            loc = f" ({self.file}" + (f":{self.line}" if self.line else "") + ")"
+        return f"spec error {self.message}{loc}"

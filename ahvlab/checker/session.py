@@ -258,7 +258,7 @@ class Session:
         steps, taken = follow(self.spec, self.state, tail)
         if self.cursor < len(self.steps) - 1:
             self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
-        self.steps = [*self.steps[: self.cursor], *steps]
+        self.steps = [*self.steps[: self.cursor + 1], *steps[1:]]
         self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
         self._enabled_cache = None
         if taken:
@@ -274,8 +274,8 @@ class Session:
             said = script[k - 1]
             if not said.matches(self.steps[k]):
                 raise SessionError(
-                    f"step {k} left the script, which says {self.spec.format_step(said.action, said.params)}; "
-                    f"go to step {k - 1} to follow it again"
+                    f"step {k} left the scenario's script, which says {self.spec.format_step(said.action, said.params)}; "
+                    f"`goto {k - 1}` then `walk` to follow it again"
                 )
         if self.cursor >= len(script):
             raise SessionError(f"the script is over after step {len(script)}")

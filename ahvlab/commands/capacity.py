@@ -10,10 +10,12 @@ from typing import Any
 from ahvlab.checker.errors import UsageError
 from ahvlab.model.capacity import (
     DEFAULT_TIMEOUT_MS,
+    METHODS,
     RESERVE_RULES,
     Admission,
     HostFigures,
     Plan,
+    Policy,
     Vm,
     figures,
     largest_host_floor,
@@ -52,14 +54,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--largest-host-rule",
-        action="store_true",
-        help="also keep on every host a share of the largest host's capacity (uneven hosts)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with uneven hosts, keep on every host a share of the largest host's capacity (on by default)",
     )
     p.add_argument(
         "--method",
-        choices=("mthm+z3", "mthm", "z3"),
-        default="mthm+z3",
-        help="who finds segments: MTHM then z3 when MTHM misses (default), MTHM alone, or z3 alone",
+        choices=METHODS,
+        default="mthm",
+        help="who decides: MTHM as AHV does (default; z3 then only says whether MTHM missed a placement), "
+        "MTHM then z3 when MTHM misses, or z3 alone (exact)",
     )
     p.add_argument(
         "--reserve-rule",
@@ -101,10 +105,8 @@ def _label(failed: tuple[int, ...]) -> str:
     return "+".join(f"h{h + 1}" for h in failed)
 
 
-def report(
-    capacities: tuple[int, ...], verdicts: list[Admission], final: Plan, hosts: list[HostFigures]
-) -> dict[str, Any]:
-    """The ``--json`` object (field names pinned by issue 5)."""
+def report(verdicts: list[Admission], final: Plan, hosts: list[HostFigures], policy: Policy) -> dict[str, Any]:
+    """The ``--json`` object (its field names are pinned by tests/capacity/test_cli.py)."""
     index = {vm.name: k for k, vm in enumerate(final.vms)}
     vms = []
     for a in verdicts:
@@ -121,6 +123,8 @@ def report(
         )
     return {
         "admitted": all(a.admitted for a in verdicts),
+        "method": policy.method,
+        "largest_host_rule": policy.largest_host_rule,
         "vms": vms,
         "hosts": [
             {
@@ -183,24 +187,18 @@ def run(args: argparse.Namespace) -> int:
             key="--reserve-rule",
             expected="max_per_host when tolerating more than one failure",
         )
-    verdicts, final = start_in_order(
-        caps,
-        vms,
-        failures=args.failures,
-        largest_host_rule=args.largest_host_rule,
-        reserve_rule=args.reserve_rule,
-        method=args.method,
-        timeout_ms=args.timeout_ms,
-    )
+    policy = Policy(args.method, args.largest_host_rule, args.reserve_rule, args.failures, args.timeout_ms)
+    verdicts, final = start_in_order(caps, vms, policy)
     hosts = figures(final, reserve_rule=args.reserve_rule)
-    data = report(caps, verdicts, final, hosts)
+    data = report(verdicts, final, hosts, policy)
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
-    rule = f", largest-host rule (floor {largest_host_floor(caps, args.failures)})" if args.largest_host_rule else ""
+    floor = largest_host_floor(caps, args.failures) if args.largest_host_rule else 0
+    rule = f", largest-host rule (floor {floor})" if floor else ""
     header = (
         f"Guarantee mode: {len(caps)} hosts ({', '.join(map(str, caps))}), tolerating {args.failures} host "
-        f"failure{'s' if args.failures > 1 else ''}, reserve rule {args.reserve_rule}{rule}"
+        f"failure{'s' if args.failures > 1 else ''}, reserve rule {args.reserve_rule}, admission {args.method}{rule}"
     )
     print(render(data, hosts, header))
     return 0

@@ -15,6 +15,7 @@ from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import write_itf
 from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
+from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
 from ahvlab.checker.run import check
@@ -129,10 +130,7 @@ def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: C
     if args.junit:
         write_junit(args.junit, check_junit(spec, result), force=args.force)
     if args.json:
-        out = result_json(result, spec)
-        if chosen.note:
-            out["note"] = chosen.note
-        print(json.dumps(out, indent=2))
+        print(json.dumps(result_json(result, spec), indent=2))
     else:
         print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
         if args.itf and result.violation is not None:
@@ -145,13 +143,21 @@ def _console(args: argparse.Namespace) -> Console:
     return Console(stderr=bool(args.json), highlight=False, soft_wrap=True)
 
 
+def _preflight(args: argparse.Namespace) -> None:
+    # Every output path is checked before the search: a bad one must not cost the search.
+    check_outputs(
+        [("--itf", args.itf, "itf"), ("--junit", args.junit, "junit"), ("--dot", getattr(args, "dot", None), "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )
+
+
 def run_check(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     if args.list_mutations:
         return list_mutations(console, args.json)
     chosen = choose_spec(args)
-    if chosen.note:
-        console.print(f"[yellow]Note:[/] {chosen.note}")
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
     parallel = args.workers != 1 or args.ray is not None
@@ -185,10 +191,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     chosen = choose_spec(args)
-    if chosen.note:
-        console.print(f"[yellow]Note:[/] {chosen.note}")
     if not args.json:
         console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}")
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.table import Table
 
+from ahvlab.checker.env import state_env
 from ahvlab.checker.errors import SpecLoadError, UsageError
+from ahvlab.checker.expr import ExprError
+from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import format_time
 from ahvlab.scenarios import (
     Scenario,
@@ -26,8 +29,6 @@ from ahvlab.scenarios import (
     report_json,
     verify,
 )
-from ahvlab.scenarios.env import state_env
-from ahvlab.scenarios.expr import ExprError
 from ahvlab.scenarios.runner import Outcome
 from ahvlab.scenarios.show import change_lines, expected_verdict, is_timed, step_label, timeline_rows, verdict
 
@@ -249,6 +250,8 @@ def _print_outcome(con: Console, o: Outcome, traces: bool = False) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    # The --junit path is checked before any scenario runs: a bad one must not cost the run.
+    check_outputs([("--junit", args.junit, "junit")], force=args.force, stdout_taken="--json" if args.json else None)
     names: list[str] = list(args.names) or bundled_names()
     if not names:
         raise UsageError("no scenario to verify", expected="a .toml file or a bundled name")

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from ahvlab.checker.itf import encode, read_itf, trace_from_itf
 from ahvlab.checker.report import trace_lines
+from ahvlab.workbench import spec_for_trace
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,8 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ahvlab.tui.workbench import spec_for_trace
-
     itf = read_itf(args.file)
     spec, source, _config = spec_for_trace(itf.meta, args.file)
     trace = trace_from_itf(spec, itf)

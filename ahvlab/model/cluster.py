@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ahvlab.model.config import Config, Timings
+from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import (
     CONNECTED,
     FENCED,
@@ -58,14 +59,14 @@ class Cluster:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.mut = config.mutations
-        self.no_fencing = "no_fencing" in self.mut
+        self.no_fencing = Mutation.NO_FENCING in self.mut
         self.n = config.hosts
         self.hosts = tuple(range(self.n))
         self.majority = self.n // 2 + 1
         self.ha = "ha" in config.submodels
         self.ipam = "ipam" in config.submodels
         t = config.timings
-        if "timeout_too_short" in self.mut:
+        if Mutation.TIMEOUT_TOO_SHORT in self.mut:
             # A timing change, not a code path: restart 30 s after the block order instead of 60 s.
             t = Timings(t.heartbeat, t.detect_after, t.timeout, t.fence_at + 30, t.vm_io_death, t.election_after)
         self.timings = t
@@ -94,7 +95,7 @@ class Cluster:
         vm = self.vms[i]
         if vm.io_path == "classic":
             return vm.disks
-        if vm.vcpus >= 2 or "frodo_ignores_vcpus" in self.mut:
+        if vm.vcpus >= 2 or Mutation.FRODO_IGNORES_VCPUS in self.mut:
             return vm.num_queues
         return 1
 
@@ -173,8 +174,8 @@ class Cluster:
             acc.append(tuple(row))
         io_ok = tuple(any(acc[t][h] for t in hosts) for h in hosts)
         quorum = tuple(sum(1 for u in hosts if serving[u] and reach(s, h, u)) >= self.majority for h in hosts)
-        anyone = "election_without_quorum" in self.mut
-        if "election_needs_all" in self.mut:
+        anyone = Mutation.ELECTION_WITHOUT_QUORUM in self.mut
+        if Mutation.ELECTION_NEEDS_ALL in self.mut:
             # The mutation: a CVM may lead only if it reaches every CVM (unanimity instead of a majority).
             eligible = tuple(anyone or all(serving[u] and reach(s, h, u) for u in hosts) for h in hosts)
         else:

@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from ahvlab.checker.errors import SpecLoadError
-from ahvlab.model.mutations import MUTATIONS
+from ahvlab.checker.output import read_user_text
+from ahvlab.model.mutations import MUTATIONS, Mutation, UnknownMutation, mutations
 
 SUBMODELS = ("storage", "ha", "ipam")
 """storage: redirector, sessions, Frodo queues; ha: time, failures, leader, fencing, restart; ipam: DHCP leases."""
 FAILURES = ("cvm", "host", "partition", "libvirtd")
 IO_PATHS = ("classic", "frodo")
 HA_MODES = ("best_effort", "guarantee")
+ADMISSION_METHODS = ("mthm", "mthm+z3", "exact")
+"""Guarantee-mode admission: MTHM as AHV does, MTHM then z3 when it misses, or z3 alone."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +110,21 @@ class Config:
     max_failures: int = 1
     """Failures of any kind allowed in one run (the default keeps the exhaustive check small)."""
     ha_mode: str = "best_effort"
-    largest_host_rule: bool = False
+    admission: str = "mthm"
+    """Guarantee mode: who decides a start (one of ``ADMISSION_METHODS``)."""
+    largest_host_rule: bool = True
     """Guarantee mode with uneven hosts: reserve as if every host had the largest host's memory."""
     timings: Timings = field(default_factory=Timings)
     leader: int = 3
     """The host whose CVM holds the Acropolis leadership at the start."""
-    mutations: frozenset[str] = frozenset()
+    mutations: frozenset[Mutation] = frozenset()
+    """The what-ifs switched on (names are turned into :class:`Mutation` members when the config is built)."""
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "mutations", mutations(self.mutations))
+        except UnknownMutation as exc:
+            raise _fail("mutations", str(exc), "one of " + ", ".join(MUTATIONS)) from None
         _validate(self)
 
     @property
@@ -122,8 +132,12 @@ class Config:
         return len(self.host_memory)
 
     def with_mutations(self, *names: str) -> Config:
-        """The same config with these mutations switched on as well."""
-        return dataclasses.replace(self, mutations=self.mutations | frozenset(names))
+        """The same config with these mutations switched on as well (an unknown name is a SpecLoadError)."""
+        return dataclasses.replace(self, mutations=self.mutations | frozenset(names))  # type: ignore[arg-type]
+
+    def without_mutations(self, *names: str) -> Config:
+        """The same config with these mutations switched off."""
+        return dataclasses.replace(self, mutations=self.mutations - frozenset(names))
 
 
 def default_config() -> Config:
@@ -151,9 +165,6 @@ def _validate(c: Config) -> None:
             raise _fail(f"hosts[{i}]", f"host memory {mem!r} is not a positive number of GiB", "an integer >= 1")
     if len(c.host_memory) > 8:
         raise _fail("hosts", f"{len(c.host_memory)} hosts is more than the model explores", "at most 8 hosts")
-    unknown = sorted(set(c.mutations) - set(MUTATIONS))
-    if unknown:
-        raise _fail("mutations", f"unknown mutation {unknown[0]!r}", "one of " + ", ".join(MUTATIONS))
     bad = sorted(set(c.submodels) - set(SUBMODELS))
     if bad or "storage" not in c.submodels:
         raise _fail("submodels", f"bad sub-model list {sorted(c.submodels)!r}", "'storage' plus any of 'ha', 'ipam'")
@@ -168,6 +179,8 @@ def _validate(c: Config) -> None:
             raise _fail(key, f"{v!r} is not a usable failure bound", "an integer from 0 to 3")
     if c.ha_mode not in HA_MODES:
         raise _fail("ha_mode", f"unknown HA mode {c.ha_mode!r}", " or ".join(HA_MODES))
+    if c.admission not in ADMISSION_METHODS:
+        raise _fail("admission", f"unknown admission method {c.admission!r}", " or ".join(ADMISSION_METHODS))
     if not isinstance(c.leader, int) or not 1 <= c.leader <= len(c.host_memory):
         raise _fail("leader", f"no host {c.leader!r}", f"a host number from 1 to {len(c.host_memory)}")
     _validate_timings(c.timings)
@@ -263,6 +276,7 @@ _TOP_KEYS = {
     "max_host_failures",
     "max_failures",
     "ha_mode",
+    "admission",
     "largest_host_rule",
     "timings",
     "leader",
@@ -395,6 +409,8 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
                 kw[k] = _int(k, t[k])
         if "ha_mode" in t:
             kw["ha_mode"] = _str("ha_mode", t["ha_mode"])
+        if "admission" in t:
+            kw["admission"] = _str("admission", t["admission"])
         if "largest_host_rule" in t:
             if not isinstance(t["largest_host_rule"], bool):
                 raise _type_error("largest_host_rule", t["largest_host_rule"], "true or false")
@@ -413,10 +429,8 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
 def load_config(path: str | Path) -> Config:
     """Read a TOML cluster config (top-level keys, or a ``[cluster]`` table)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read the config: {exc.strerror}", file=str(p)) from None
+    # Only a regular file is read (a FIFO would block), and bytes that are not UTF-8 get their line.
+    text = read_user_text(path, what="the config")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -456,10 +470,11 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "max_host_failures": c.max_host_failures,
         "max_failures": c.max_failures,
         "ha_mode": c.ha_mode,
+        "admission": c.admission,
         "largest_host_rule": c.largest_host_rule,
         "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
         "leader": c.leader,
-        "mutations": sorted(c.mutations),
+        "mutations": sorted(m.value for m in c.mutations),
     }
 
 

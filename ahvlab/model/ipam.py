@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ahvlab.checker.spec import Action, Invariant
+from ahvlab.checker.spec import Component, action, explains, invariant
 from ahvlab.model.cluster import Cluster
+from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import AHVState
 
 Succ = Iterator[tuple[dict[str, Any], AHVState]]
 
 
-class IPAM:
+class IPAM(Component):
     """Actions and invariants of AHV's IP address management."""
 
     def __init__(self, cl: Cluster) -> None:
@@ -36,6 +37,7 @@ class IPAM:
                 return a
         return -1
 
+    @action
     def serve_dhcp(self, s: AHVState) -> Succ:
         """The leader answers a VM's DHCP request intercepted on its host (locally, or over the VXLAN tunnel)."""
         cl = self.cl
@@ -48,7 +50,7 @@ class IPAM:
             ldr = cl.leader_for(s, h)
             if ldr < 0:
                 continue  # pending until a leader is reachable
-            if ldr != h and "dhcp_local_only" in cl.mut:
+            if ldr != h and Mutation.DHCP_LOCAL_ONLY in cl.mut:
                 continue  # the mutation: nothing crosses the VXLAN tunnel to a remote leader
             a = self.lease_for(s, vm)
             if a < 0:
@@ -61,12 +63,17 @@ class IPAM:
             params = {"vm": cl.vm_names[vm], "leader": ldr + 1, "via": "local" if ldr == h else "vxlan"}
             yield params, cl.settle(nxt)
 
-    def actions(self) -> list[Action]:
-        doc = (self.serve_dhcp.__doc__ or "").strip().splitlines()[0]
-        return [Action("serve_dhcp", self.serve_dhcp, doc)]
+    @explains("serve_dhcp")
+    def _why_no_dhcp(self, s: AHVState) -> str:
+        if not any(s.dhcp_pending):
+            return "no DHCP request is pending"
+        if Mutation.DHCP_LOCAL_ONLY in self.cl.mut:
+            return "the dhcp_local_only mutation is on: a request never crosses the VXLAN tunnel to a remote leader"
+        return "the pending request cannot reach a leader (none, or not reachable from its host)"
 
     # -- invariants -------------------------------------------------------------------
 
+    @invariant("No address is handed to two VMs of the same network.")
     def unique_addresses(self, s: AHVState) -> bool:
         """No address is handed to two VMs of the same network."""
         cl = self.cl
@@ -81,6 +88,7 @@ class IPAM:
             seen.add(key)
         return True
 
+    @invariant("Every address comes from its network's scope; VMs on unmanaged networks get none from AHV.")
     def address_in_scope(self, s: AHVState) -> bool:
         """Every address comes from its network's scope; VMs on unmanaged networks get none from AHV."""
         cl = self.cl
@@ -88,10 +96,7 @@ class IPAM:
             -1 <= s.address[vm] < len(cl.scope[vm]) and (cl.managed[vm] or s.address[vm] == -1) for vm in cl.vm_range
         )
 
+    @invariant("A VM keeps its address across an HA restart.")
     def restarted_vm_keeps_address(self, s: AHVState) -> bool:
         """A VM keeps its address across an HA restart."""
         return all(a in (-1, a0) for a, a0 in zip(s.address, self.initial_address, strict=True) if a0 >= 0)
-
-    def invariants(self) -> list[Invariant]:
-        fns = (self.unique_addresses, self.address_in_scope, self.restarted_vm_keeps_address)
-        return [Invariant(fn.__name__, fn, (fn.__doc__ or "").strip().splitlines()[0]) for fn in fns]

@@ -14,15 +14,12 @@ are never fair: a host may stay down forever, and the properties must hold anywa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Collection, Iterable
+from typing import Literal
 
 from ahvlab.checker.spec import Property
+from ahvlab.model.cluster import Cluster
 from ahvlab.model.state import CONNECTED, AHVState, Session
-
-if TYPE_CHECKING:
-    from ahvlab.model.cluster import Cluster
-    from ahvlab.model.spec import AHVSpec
 
 HA_TIMELINE = ("tick", "start_timeout", "fence_host", "ack_block", "vm_dies", "restart_vms", "elect_leader")
 """The leader's failure handling: T0 -> T20 -> T60 (block, acks) -> T120 restart; elections on the way."""
@@ -30,9 +27,8 @@ SESSION_PATH = ("nop_probe", "drop_session", "login", "finish_login", "quiesce",
 """The redirector and QEMU/Frodo: probe health, drop dead sessions, log in again, fail back."""
 
 
-def _fair(spec: AHVSpec, names: Iterable[str]) -> dict[str, Literal["weak", "strong"]]:
+def _fair(present: Collection[str], names: Iterable[str]) -> dict[str, Literal["weak", "strong"]]:
     """Weak fairness for the named actions this spec has (a sub-model may be left out of a config)."""
-    present = {a.name for a in spec.actions()}
     return {n: "weak" for n in names if n in present}
 
 
@@ -53,8 +49,7 @@ def _quorum_exists(cl: Cluster, s: AHVState) -> bool:
     return any(s.host_up[h] and s.cvm_up[h] and cl.has_quorum(s, h) for h in cl.hosts)
 
 
-def vms_run_again(spec: AHVSpec) -> Property:
-    cl = spec.cluster
+def vms_run_again(cl: Cluster, present: Collection[str]) -> Property:
     should_run = [vm for vm, h in enumerate(cl.initial().placement) if h >= 0]
 
     def all_run(s: AHVState) -> bool:
@@ -67,12 +62,11 @@ def vms_run_again(spec: AHVSpec) -> Property:
         all_run,
         "every VM of a lost host eventually runs again (with capacity)",
         # A CVM that crashed is rebooted: without it a CVM crash plus a host loss leaves no quorum, so no leader.
-        _fair(spec, (*HA_TIMELINE, "start_vm", "recover_cvm")),
+        _fair(present, (*HA_TIMELINE, "start_vm", "recover_cvm")),
     )
 
 
-def sessions_fail_back(spec: AHVSpec) -> Property:
-    cl = spec.cluster
+def sessions_fail_back(cl: Cluster, present: Collection[str]) -> Property:
 
     def back_but_remote(s: AHVState) -> bool:
         # The host's own Stargate serves it again and its redirector has seen that, yet a session is elsewhere.
@@ -89,12 +83,11 @@ def sessions_fail_back(spec: AHVSpec) -> Property:
         back_but_remote,
         lambda s: not back_but_remote(s),
         "after the local CVM comes back, sessions eventually return to it",
-        _fair(spec, (*SESSION_PATH, *HA_TIMELINE)),
+        _fair(present, (*SESSION_PATH, *HA_TIMELINE)),
     )
 
 
-def dhcp_answered(spec: AHVSpec) -> Property:
-    cl = spec.cluster
+def dhcp_answered(cl: Cluster, present: Collection[str]) -> Property:
 
     def waiting_with_quorum(s: AHVState) -> bool:
         # A running VM's request waits although its host reaches a majority (which can elect a leader).
@@ -116,12 +109,11 @@ def dhcp_answered(spec: AHVSpec) -> Property:
         waiting_with_quorum,
         lambda s: not waiting_with_quorum(s),
         "a DHCP request is eventually answered while a quorum exists",
-        _fair(spec, ("serve_dhcp", *HA_TIMELINE)),
+        _fair(present, ("serve_dhcp", *HA_TIMELINE)),
     )
 
 
-def leader_elected(spec: AHVSpec) -> Property:
-    cl = spec.cluster
+def leader_elected(cl: Cluster, present: Collection[str]) -> Property:
 
     def leaderless_majority(s: AHVState) -> bool:
         return not s.leaders and _quorum_exists(cl, s)
@@ -132,11 +124,11 @@ def leader_elected(spec: AHVSpec) -> Property:
         leaderless_majority,
         lambda s: not leaderless_majority(s),
         "a leader is eventually elected when a majority is healthy",
-        _fair(spec, ("tick", "elect_leader")),
+        _fair(present, ("tick", "elect_leader")),
     )
 
 
-BUILDERS: dict[str, tuple[tuple[str, ...], Callable[[AHVSpec], Property]]] = {
+BUILDERS: dict[str, tuple[tuple[str, ...], Callable[[Cluster, Collection[str]], Property]]] = {
     "VMsRunAgain": (("ha",), vms_run_again),
     "SessionsFailBack": (("storage",), sessions_fail_back),
     "DHCPAnswered": (("ipam", "ha"), dhcp_answered),
@@ -145,7 +137,7 @@ BUILDERS: dict[str, tuple[tuple[str, ...], Callable[[AHVSpec], Property]]] = {
 """Property name -> (the sub-models it needs, its builder)."""
 
 
-def ahv_properties(spec: Any) -> list[Property]:
-    """The temporal properties of an :class:`~ahvlab.model.spec.AHVSpec`, for the sub-models its config has."""
-    have = set(spec.config.submodels)
-    return [build(spec) for parts, build in BUILDERS.values() if have.issuperset(parts)]
+def ahv_properties(cl: Cluster, actions: Collection[str]) -> list[Property]:
+    """The temporal properties of a cluster's config, for the sub-models it has; ``actions`` are its action names."""
+    have = set(cl.config.submodels)
+    return [build(cl, actions) for parts, build in BUILDERS.values() if have.issuperset(parts)]

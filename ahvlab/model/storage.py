@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ahvlab.checker.spec import Action, Invariant, Property
+from ahvlab.checker.spec import Component, action, explains, invariant, sometimes
 from ahvlab.model.cluster import FENCE_PHASES, Cluster
+from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import CONNECTED, DROPPED, LOGIN, PHASES, QUIESCING, AHVState, Copy, Session
 
 Succ = Iterator[tuple[dict[str, Any], AHVState]]
 _DROPPED = Session(-1, DROPPED)
 
 
-class Storage:
+class Storage(Component):
     """Actions, invariants and examples of the storage I/O path."""
 
     def __init__(self, cl: Cluster) -> None:
@@ -50,6 +51,7 @@ class Storage:
 
     # -- actions ------------------------------------------------------------------
 
+    @action
     def crash_cvm(self, s: AHVState) -> Succ:
         """A CVM crashes: its Stargate stops serving I/O and answering NOPs."""
         cfg = self.cl.config
@@ -63,6 +65,7 @@ class Storage:
                     self.cl.settle(s._replace(cvm_up=up, failures=(s.failures[0] + 1, s.failures[1]))),
                 )
 
+    @action
     def recover_cvm(self, s: AHVState) -> Succ:
         """A crashed CVM boots again; its Stargate loads the block orders still in force."""
         fenced = self.cl.fenced_hosts(s)
@@ -72,6 +75,7 @@ class Storage:
                 blocks = (*s.blocks[:h], s.blocks[h] | fenced, *s.blocks[h + 1 :])
                 yield {"host": h + 1}, self.cl.settle(s._replace(cvm_up=up, blocks=blocks))
 
+    @action
     def nop_probe(self, s: AHVState) -> Succ:
         """The redirector sends a NOP-Out to one Stargate; its health table catches up with the answer.
 
@@ -124,6 +128,7 @@ class Storage:
                 out[vm] = tuple(new_cs)
         return s if out is None else s._replace(copies=tuple(out))
 
+    @action
     def drop_session(self, s: AHVState) -> Succ:
         """A session drops because its Stargate no longer serves it (dead, unreachable or blocking the host)."""
         cl = self.cl
@@ -135,10 +140,11 @@ class Storage:
                     cl.settle(self._set_session(s, vm, ci, k, _DROPPED)),
                 )
 
+    @action
     def login(self, s: AHVState) -> Succ:
         """QEMU (or Frodo) logs in at the redirector, which redirects it: local if believed up, else a remote one."""
         cl = self.cl
-        ignore = "redirect_ignores_health" in cl.mut
+        ignore = Mutation.REDIRECT_IGNORES_HEALTH in cl.mut
         for vm, ci, c, k, x in self._sessions(s):
             if x.phase != DROPPED:
                 continue
@@ -153,6 +159,7 @@ class Storage:
             for t in targets:
                 yield self._params(s, vm, ci, k, stargate=t + 1), self._set_session(s, vm, ci, k, Session(t, LOGIN))
 
+    @action
     def finish_login(self, s: AHVState) -> Succ:
         """The target Stargate accepts the login: the session is connected."""
         cl = self.cl
@@ -169,10 +176,11 @@ class Storage:
         found = {(x.target, c.host) for cs in s.copies for c in cs for x in c.sessions if x.phase == phase}
         return sorted((t, h) for t, h in found if t != h)
 
+    @action
     def quiesce(self, s: AHVState) -> Succ:
         """Failback, step 1: the local Stargate answers NOPs again, so the remote one quiesces that host's sessions."""
         cl = self.cl
-        if "no_failback" in cl.mut:
+        if Mutation.NO_FAILBACK in cl.mut:
             return
         serving = cl.topo(s).serving if cl.ha else tuple(a and b for a, b in zip(s.host_up, s.cvm_up, strict=True))
         for t, h in self._remote_groups(s, CONNECTED):
@@ -192,6 +200,7 @@ class Storage:
                 )
         return s._replace(copies=tuple(copies))
 
+    @action
     def kill_remote_sessions(self, s: AHVState) -> Succ:
         """Failback, step 2: the remote Stargate kills the quiesced sessions; QEMU logs in again."""
         cl = self.cl
@@ -199,65 +208,55 @@ class Storage:
             nxt = self._set_where(s, t, h, QUIESCING, _DROPPED)
             yield {"stargate": t + 1, "host": h + 1}, cl.settle(nxt._replace(failed_back=True))
 
-    def actions(self) -> list[Action]:
-        out = []
-        for fn in (
-            self.crash_cvm,
-            self.recover_cvm,
-            self.nop_probe,
-            self.drop_session,
-            self.login,
-            self.finish_login,
-            self.quiesce,
-            self.kill_remote_sessions,
-        ):
-            if fn in (self.crash_cvm,) and "cvm" not in self.cl.config.failures:
-                continue
-            doc = (fn.__doc__ or "").strip().splitlines()[0]
-            out.append(Action(fn.__name__, fn, doc))
-        return out
+    def includes(self, name: str) -> bool:
+        return name != "crash_cvm" or "cvm" in self.cl.config.failures
+
+    # -- why an action has no step ------------------------------------------------
+
+    @explains("crash_cvm")
+    def _why_no_crash_cvm(self, s: AHVState) -> str:
+        cfg = self.cl.config
+        if s.failures[0] >= cfg.max_cvm_failures or sum(s.failures) >= cfg.max_failures:
+            return (
+                f"this run's failure budget is spent (max_failures = {cfg.max_failures}, "
+                f"max_cvm_failures = {cfg.max_cvm_failures})"
+            )
+        return "no running CVM on a running host"
+
+    @explains("recover_cvm")
+    def _why_no_recover_cvm(self, s: AHVState) -> str:
+        return "no CVM is down"
+
+    @explains("nop_probe")
+    def _why_no_probe(self, s: AHVState) -> str:
+        return "every redirector's health table already matches the truth"
+
+    @explains("drop_session")
+    def _why_no_drop(self, s: AHVState) -> str:
+        return "no connected session is on a Stargate that died"
+
+    @explains("login")
+    def _why_no_login(self, s: AHVState) -> str:
+        return "no session is waiting to log in"
+
+    @explains("finish_login")
+    def _why_no_finish_login(self, s: AHVState) -> str | None:
+        return None if any(x.phase == LOGIN for *_, x in self._sessions(s)) else "no login is in progress"
+
+    @explains("quiesce")
+    def _why_no_quiesce(self, s: AHVState) -> str:
+        if Mutation.NO_FAILBACK in self.cl.mut:
+            return "the no_failback mutation is on: a remote Stargate never quiesces"
+        return "no session is on a remote Stargate while its own host's Stargate is back and believed healthy"
+
+    @explains("kill_remote_sessions")
+    def _why_no_kill(self, s: AHVState) -> str | None:
+        quiescing = any(x.phase == QUIESCING for *_, x in self._sessions(s))
+        return None if quiescing else "no quiescing session to kill"
 
     # -- invariants -----------------------------------------------------------
 
-    def redirect_to_healthy(self, s: AHVState) -> bool:
-        """A redirect never points at a Stargate the redirector believes down."""
-        for c in (c for cs in s.copies for c in cs):
-            row = s.health[c.host]
-            for x in c.sessions:
-                if x.phase == LOGIN and not row[x.target]:
-                    return False
-        return True
-
-    def one_session_per_disk(self, s: AHVState) -> bool:
-        """Every running copy of a classic VM holds exactly one session per disk."""
-        cl = self.cl
-        return all(len(c.sessions) == cl.vms[vm].disks for vm in cl.vm_range if cl.classic[vm] for c in s.copies[vm])
-
-    def frodo_queue_count(self, s: AHVState) -> bool:
-        """A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one."""
-        cl = self.cl
-        for vm in cl.vm_range:
-            if cl.classic[vm]:
-                continue
-            spec = cl.vms[vm]
-            want = spec.num_queues if spec.vcpus >= 2 else 1
-            if any(len(c.sessions) != want for c in s.copies[vm]):
-                return False
-        return True
-
-    def no_session_on_dead_stargate(self, s: AHVState) -> bool:
-        """No connected session to a dead Stargate survives a completed NOP round of its redirector."""
-        tp = self.cl.topo(s)
-        truth, serving = tp.truth, tp.serving
-        for cs in s.copies:
-            for c in cs:
-                if s.health[c.host] != truth[c.host]:
-                    continue  # this redirector's round is not complete yet
-                for x in c.sessions:
-                    if x.phase == CONNECTED and not serving[x.target]:
-                        return False
-        return True
-
+    @invariant("Every field has its type and shape: tuples per host and per VM, phases and targets in range.")
     def well_formed(self, s: AHVState) -> bool:
         """Every field has its type and shape: tuples per host and per VM, phases and targets in range."""
         # Most states share these parts with many others: each part's verdict is cached.
@@ -273,6 +272,49 @@ class Storage:
             ok = self._wf_hosts[k2] = self._hosts_well_formed(s)
         n = self.cl.n
         return ok and isinstance(s.now, int) and s.now >= 0 and all(-1 <= p < n for p in s.placement)
+
+    @invariant("A redirect never points at a Stargate the redirector believes down.")
+    def redirect_to_healthy(self, s: AHVState) -> bool:
+        """A redirect never points at a Stargate the redirector believes down."""
+        for c in (c for cs in s.copies for c in cs):
+            row = s.health[c.host]
+            for x in c.sessions:
+                if x.phase == LOGIN and not row[x.target]:
+                    return False
+        return True
+
+    @invariant("Every running copy of a classic VM holds exactly one session per disk.")
+    def one_session_per_disk(self, s: AHVState) -> bool:
+        """Every running copy of a classic VM holds exactly one session per disk."""
+        cl = self.cl
+        return all(len(c.sessions) == cl.vms[vm].disks for vm in cl.vm_range if cl.classic[vm] for c in s.copies[vm])
+
+    @invariant("A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one.")
+    def frodo_queue_count(self, s: AHVState) -> bool:
+        """A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one."""
+        cl = self.cl
+        for vm in cl.vm_range:
+            if cl.classic[vm]:
+                continue
+            spec = cl.vms[vm]
+            want = spec.num_queues if spec.vcpus >= 2 else 1
+            if any(len(c.sessions) != want for c in s.copies[vm]):
+                return False
+        return True
+
+    @invariant("No connected session to a dead Stargate survives a completed NOP round of its redirector.")
+    def no_session_on_dead_stargate(self, s: AHVState) -> bool:
+        """No connected session to a dead Stargate survives a completed NOP round of its redirector."""
+        tp = self.cl.topo(s)
+        truth, serving = tp.truth, tp.serving
+        for cs in s.copies:
+            for c in cs:
+                if s.health[c.host] != truth[c.host]:
+                    continue  # this redirector's round is not complete yet
+                for x in c.sessions:
+                    if x.phase == CONNECTED and not serving[x.target]:
+                        return False
+        return True
 
     def _copies_well_formed(self, s: AHVState) -> bool:
         n, nvm = self.cl.n, self.cl.nvm
@@ -308,23 +350,15 @@ class Storage:
             return False
         return not any(h in b for b in s.blocks for h in cl.hosts if h in b and s.watch[h].phase not in FENCE_PHASES)
 
-    def invariants(self) -> list[Invariant]:
-        fns = (
-            self.well_formed,
-            self.redirect_to_healthy,
-            self.one_session_per_disk,
-            self.frodo_queue_count,
-            self.no_session_on_dead_stargate,
-        )
-        return [Invariant(fn.__name__, fn, (fn.__doc__ or "").strip().splitlines()[0]) for fn in fns]
-
     # -- the three multipathing pictures ------------------------------------------
 
+    @sometimes("Normal state: every running VM's sessions are connected to its local Stargate.")
     def normal_paths(self, s: AHVState) -> bool:
         """Normal state: every running VM's sessions are connected to its local Stargate."""
         running = [c for cs in s.copies for c in cs]
         return bool(running) and all(x == Session(c.host, CONNECTED) for c in running for x in c.sessions)
 
+    @sometimes("Local CVM down: a VM's sessions are all connected to a remote Stargate.")
     def local_cvm_down(self, s: AHVState) -> bool:
         """Local CVM down: a VM's sessions are all connected to a remote Stargate."""
         for cs in s.copies:
@@ -339,14 +373,9 @@ class Storage:
                     return True
         return False
 
+    @sometimes("Local CVM back up: after a quiesce and kill, every session is local again.")
     def local_cvm_back(self, s: AHVState) -> bool:
         """Local CVM back up: after a quiesce and kill, every session is local again."""
         return (
             s.failed_back and all(c or not u for c, u in zip(s.cvm_up, s.host_up, strict=True)) and self.normal_paths(s)
         )
-
-    def properties(self) -> list[Property]:
-        return [
-            Property(fn.__name__, "sometimes", fn, None, (fn.__doc__ or "").strip().splitlines()[0])
-            for fn in (self.normal_paths, self.local_cvm_down, self.local_cvm_back)
-        ]

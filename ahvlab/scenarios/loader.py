@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import importlib
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -18,12 +17,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ahvlab.checker.env import state_env
 from ahvlab.checker.errors import SpecLoadError, UserError
+from ahvlab.checker.expr import Expr, ExprError
+from ahvlab.checker.expr import parse as parse_expr
+from ahvlab.checker.loader import load_spec
 from ahvlab.checker.session import Session, SessionError
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
-from ahvlab.scenarios.expr import Expr, ExprError
-from ahvlab.scenarios.expr import parse as parse_expr
+from ahvlab.model import MUTATIONS, AHVSpec, Config, config_from_dict, default_config
 from ahvlab.scenarios.locate import Locator
 
 TICK = "tick"
@@ -104,7 +106,7 @@ class Scenario:
     checkpoints: tuple[Checkpoint, ...]
     checks: tuple[Check, ...]
     intro: str = ""
-    config: Any | None = None
+    config: Config | None = None
     """The AHV model's Config (None for a scenario over another spec)."""
     target: str | None = None
     """``file.py:Class`` when the scenario is over a spec other than the AHV model."""
@@ -124,12 +126,12 @@ class Scenario:
             if extra_mutations:
                 raise SpecLoadError("mutations apply to the AHV model only", file=self.file, key="mutations")
             return _load_target(self.target, self.constants, self.file)
-        model = _model(self.file)
-        config: Any = self.config
-        if extra_mutations:
-            config = dataclasses.replace(config, mutations=frozenset(config.mutations) | frozenset(extra_mutations))
+        config = self.config
+        assert config is not None, "a scenario without spec = ... has a cluster config"
         try:
-            spec: Spec = model.AHVSpec(config)
+            if extra_mutations:
+                config = config.with_mutations(*extra_mutations)
+            spec: Spec = AHVSpec(config)
         except UserError as exc:
             exc.file = exc.file or self.file  # the model knows the key, the scenario knows the file
             raise
@@ -336,18 +338,7 @@ def _show_path(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def _model(file: str) -> Any:
-    try:
-        return importlib.import_module("ahvlab.model")
-    except ImportError as exc:
-        raise SpecLoadError(
-            "the AHV model is not part of this build", file=file, expected="a scenario with spec = 'file.py:Class'"
-        ) from exc
-
-
 def _load_target(target: str, constants: Mapping[str, Any], file: str) -> Spec:
-    from ahvlab.checker.loader import load_spec
-
     base = Path(file).parent
     path, sep, cls = target.rpartition(":")
     if sep and path.endswith(".py") and not Path(path).is_absolute():
@@ -560,16 +551,15 @@ def _check(r: _Reader, i: int, t: dict[str, Any], nsteps: int) -> Check:
     )
 
 
-def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ...], ha_mode: str | None) -> Any:
-    model = _model(r.file)
-    known = dict(getattr(model, "MUTATIONS", {}))
+def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ...], ha_mode: str | None) -> Config:
+    known = MUTATIONS
     for m in mutations:
         if m not in known:
             close = difflib.get_close_matches(m, sorted(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise r.fail(("scenario", "mutations"), f"unknown mutation {m!r}{hint}", f"one of: {', '.join(known)}")
     try:
-        config = model.default_config() if cluster is None else model.config_from_dict(cluster, source=r.file)
+        config = default_config() if cluster is None else config_from_dict(cluster, source=r.file)
     except SpecLoadError as exc:
         if exc.line is None and exc.key:
             exc.line = r.where.line_of(("cluster", *_key_path(exc.key)))
@@ -613,8 +603,6 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
         raise SpecLoadError(f"the spec has no initial state: {exc}", file=r.file) from exc
     if not inits:
         raise SpecLoadError("the spec has no initial state", file=r.file)
-    from ahvlab.scenarios.env import state_env
-
     try:
         names = set(state_env(spec, inits[0]))
     except UserError:
@@ -635,7 +623,7 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
         if st.action not in actions:
             close = difflib.get_close_matches(st.action, actions, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            if scenario.config is not None and st.action in _all_ahv_actions(r.file):
+            if scenario.config is not None and st.action in _all_ahv_actions():
                 hint = " in this cluster: its [cluster] failures or submodels leave it out"
             key = "wait" if st.action == TICK else "do"
             raise r.fail(
@@ -659,7 +647,7 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
                 key = "invariant" if ("check", i, "invariant") in r.where.keys else "invariants"
                 raise r.fail(("check", i, key), f"unknown invariant {n!r}{hint}", f"one of: {', '.join(invariants)}")
         if check.mutations and scenario.target is None:
-            known = dict(getattr(_model(r.file), "MUTATIONS", {}))
+            known = MUTATIONS
             for m in check.mutations:
                 if m not in known:
                     close = difflib.get_close_matches(m, sorted(known), n=1)
@@ -669,11 +657,9 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
                     )
 
 
-def _all_ahv_actions(file: str) -> set[str]:
+def _all_ahv_actions() -> set[str]:
     """Every action the AHV model has when all its failures and sub-models are on."""
-    model = _model(file)
-    config = model.default_config()
-    return {a.name for a in model.AHVSpec(config).actions()}
+    return {a.name for a in AHVSpec(default_config()).actions()}
 
 
 def load_scenario(path: str | Path) -> Scenario:

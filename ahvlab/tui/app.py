@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from ahvlab.checker.engine import Options, SpecError
 from ahvlab.checker.errors import UserError
+from ahvlab.checker.report import verdict_lines
 from ahvlab.checker.result import Result
 from ahvlab.checker.session import SessionError
 from ahvlab.checker.trace import ReplayError
@@ -34,7 +35,7 @@ from ahvlab.tui.messages import (
     StepShown,
     TraceChanged,
 )
-from ahvlab.tui.screens.check import CheckScreen, verdict_text
+from ahvlab.tui.screens.check import CheckScreen, figures_line
 from ahvlab.tui.screens.help import HelpScreen
 from ahvlab.tui.screens.knobs import KnobChanges, KnobsScreen
 from ahvlab.tui.screens.pick import PickScreen
@@ -46,7 +47,7 @@ from ahvlab.tui.widgets.cluster import ClusterView
 from ahvlab.tui.widgets.detail import StepDetail
 from ahvlab.tui.widgets.invariants import InvariantsPanel
 from ahvlab.tui.widgets.timeline import TimelinePanel, TimelineTable
-from ahvlab.tui.workbench import Workbench
+from ahvlab.workbench import Workbench
 
 # Actions that change or move the trace: refused while a modal screen (a check, a picker) is open.
 MAIN_SCREEN_ACTIONS = frozenset(
@@ -219,18 +220,12 @@ class AhvlabApp(App[int]):
         if not s.branches:
             self.say("no branch yet: take an action in the middle of the trace (a) to make one")
             return
-        branch = s.branches.pop()
-        s.goto(branch.at)
-        taken = 0
-        try:
-            for step in branch.steps:
-                s.do(step.action or "", step.params)
-                taken += 1
-        except SessionError as exc:
-            self.say(f"the branch replays only {taken} of its {len(branch.steps)} steps: {exc}", error=True)
+        branch = s.branches[-1]
+        taken = s.restore()
+        if taken < len(branch.steps):
+            self.say(f"the branch replays only {taken} of its {len(branch.steps)} steps", error=True)
         else:
             self.say(f"back on the branch from step {branch.at}; the trace it replaced is now a branch")
-        s.goto(branch.at + 1 if taken else branch.at)
         self.refresh_trace("branch")
 
     # -- checking ----------------------------------------------------------------
@@ -277,8 +272,11 @@ class AhvlabApp(App[int]):
         if message.result is not None:
             if message.result.violation is not None:
                 self.refresh_trace("counterexample")
-            lines = verdict_text(message.result).plain.splitlines()
-            self.say(f"{lines[0]} · {lines[-1]}", error=message.result.violation is not None)
+            f = message.result.figures
+            self.say(
+                f"{verdict_lines(message.result)[0]} · {figures_line(f.generated, f.distinct, f.queue, f.depth)}",
+                error=message.result.violation is not None,
+            )
         else:
             self.say(f"the check stopped on an error: {message.error}", error=True)
         if self._check_screen is not None:

@@ -18,7 +18,9 @@ STEP_4 = ["capacity", "--hosts", "100,100,100", "--vm", "VM02=40@3", "--vm", "VM
 def test_the_worked_example_prints_placement_figures_and_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(EXAMPLE) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Guarantee mode: 3 hosts (100, 100, 100), tolerating 1 host failure, reserve rule max_per_host"
+    assert out[0] == (
+        "Guarantee mode: 3 hosts (100, 100, 100), tolerating 1 host failure, reserve rule max_per_host, admission mthm"
+    )
     assert out[3].split()[:5] == ["VM01", "70", "1", "admitted", "2"]
     assert out[5].split()[:5] == ["VM03", "40", "3", "admitted", "2"]
     hosts = {line.split()[0]: line for line in out[7:11]}
@@ -30,8 +32,8 @@ def test_the_worked_example_prints_placement_figures_and_verdicts(capsys: pytest
 def test_json_has_the_pinned_fields(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*EXAMPLE, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"admitted", "vms", "hosts"}
-    assert data["admitted"] is True
+    assert set(data) == {"admitted", "method", "largest_host_rule", "vms", "hosts"}
+    assert (data["admitted"], data["method"], data["largest_host_rule"]) == (True, "mthm", True)
     assert [set(v) for v in data["vms"]] == [{"name", "size", "host", "admitted", "segment_host", "reason"}] * 3
     assert [(v["name"], v["host"], v["segment_host"]) for v in data["vms"]] == [
         ("VM01", 1, 2),
@@ -108,11 +110,30 @@ def test_two_failures_plan_per_pair_and_name_no_single_segment(capsys: pytest.Ca
     assert "h1+h2: " in out
 
 
-def test_the_largest_host_rule_is_a_switch(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["capacity", "--hosts", "200,100,100", "--vm", "small=50@2", "--json"]
+def test_the_largest_host_rule_is_on_by_default_and_a_switch_turns_it_off(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capacity", "--hosts", "200,100,100", "--vm", "A=50@2", "--json"]
     assert main(argv) == 0
-    assert json.loads(capsys.readouterr().out)["admitted"] is True
-    assert main([*argv, "--largest-host-rule"]) == 0
     vm = json.loads(capsys.readouterr().out)["vms"][0]
     assert vm["admitted"] is False
     assert vm["reason"] == "refused: host 2 has 50 free, the largest-host rule reserves 100"
+    assert main([*argv, "--no-largest-host-rule"]) == 0
+    assert json.loads(capsys.readouterr().out)["admitted"] is True
+    assert main(argv[:-1]) == 0
+    assert "largest-host rule (floor 100)" in capsys.readouterr().out.splitlines()[0]
+
+
+MISS = ["capacity", "--hosts", "14,1,6,7", "--no-largest-host-rule"]
+MISS += [f"--vm={v}" for v in ("a=5@1", "b=3@1", "c=3@1", "d=2@1", "e=1@1")]
+
+
+def test_the_method_is_mthm_unless_asked_and_a_miss_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*MISS, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["method"] == "mthm"
+    assert data["vms"][-1]["reason"] == (
+        "refused: MTHM refuses VM e; a placement exists (e's segment on host 2): the heuristic missed it"
+    )
+    for method in ("mthm+z3", "exact"):
+        assert main([*MISS, "--json", "--method", method]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert (data["method"], data["admitted"]) == (method, True)

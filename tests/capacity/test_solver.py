@@ -1,4 +1,4 @@
-"""z3, behind one module: exact placements and optima, proofs over symbolic instances, the MTHM miss."""
+"""z3, behind one module: exact placements and optima, typed unknowns, and who may import what."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ahvlab.model import solver
-from ahvlab.model.capacity import mthm
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "ahvlab"
 
@@ -28,6 +27,38 @@ def test_z3_is_imported_by_exactly_one_module_of_the_package() -> None:
             if any(n == "z3" or n.startswith("z3.") for n in names):
                 importers.append(path.relative_to(PACKAGE).as_posix())
     assert sorted(set(importers)) == ["model/solver.py"]
+
+
+def imports_of(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / "model" / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+def test_the_knapsack_code_imports_nothing_of_ahvlab_and_solver_only_the_knapsack_code() -> None:
+    assert not {m for m in imports_of("knapsack") if m.startswith("ahvlab")}
+    assert {m for m in imports_of("solver") if m.startswith("ahvlab")} == {
+        "ahvlab.model.knapsack",
+        "ahvlab.model.knapsack.is_feasible",
+        "ahvlab.model.knapsack.packed_profit",
+    }
+
+
+def test_capacity_and_placement_import_their_helpers_at_the_top_and_never_by_name() -> None:
+    for module in ("capacity", "placement"):
+        tree = ast.parse((PACKAGE / "model" / f"{module}.py").read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                assert id(node) in top, (module, node.lineno)
+        assert "importlib" not in imports_of(module)
+        assert "getattr" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 def test_place_packs_every_item_or_proves_it_impossible() -> None:
@@ -54,43 +85,6 @@ def test_a_timeout_is_an_unknown_not_none() -> None:
     got = solver.knapsack_optimum(tuple(range(1, 30)), tuple(range(30, 59)), (200, 210, 190, 180, 170), timeout_ms=1)
     assert isinstance(got, solver.Unknown)
     assert got.reason
-
-
-def test_z3_proves_the_rule_protects_every_single_host_failure_up_to_4_hosts_and_6_vms() -> None:
-    got = solver.prove_up_to(4, 6)
-    assert got == solver.Proved("max_per_host: admitted => restartable (2..4 hosts, 1..6 VMs)")
-
-
-def test_reserve_as_a_sum_is_safe_too() -> None:
-    assert isinstance(solver.prove_up_to(4, 6, rule="sum"), solver.Proved)
-
-
-def test_one_segment_too_few_has_a_counterexample_with_two_vms_on_one_host() -> None:
-    got = solver.prove_up_to(4, 6, rule="max_segment")
-    assert isinstance(got, solver.CounterExample)
-    assert len(got.capacities) == 2 and len(got.vms) == 2
-    # Replay the counterexample in plain Python: admitted by the wrong rule, yet a failure overflows.
-    caps = got.capacities
-    for h in (1, 2):
-        used = sum(size for size, host, _ in got.vms if host == h)
-        reserve = max((size for size, _, seg in got.vms if seg == h), default=0)
-        assert used + reserve <= caps[h - 1]
-    g = got.failed_host
-    load = {h: sum(size for size, host, _ in got.vms if host == h) for h in (1, 2)}
-    for size, host, seg in got.vms:
-        if host == g:
-            load[seg] += size
-    assert any(load[h] > caps[h - 1] for h in (1, 2) if h != g)
-
-
-def test_the_search_finds_the_smallest_instance_mthm_refuses_but_z3_packs() -> None:
-    got = solver.find_mthm_miss(max_items=3, max_bins=2, max_size=4)
-    assert got == solver.Miss((3, 2, 2), (3, 4), (0, 1, None), (0, 1, 1))
-    assert mthm(list(got.items), list(got.items), list(got.bins)) == list(got.mthm)
-
-
-def test_no_miss_among_two_item_instances() -> None:
-    assert solver.find_mthm_miss(max_items=2, max_bins=3, max_size=6) is None
 
 
 def brute_force_fits(items: tuple[int, ...], bins: tuple[int, ...], forbidden: tuple[int | None, ...] | None) -> bool:

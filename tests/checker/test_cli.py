@@ -58,7 +58,7 @@ def test_itf_and_dot_outputs_are_written(capsys, tmp_path):
     dot = tmp_path / "g.dot"
     code, _, _ = run(capsys, "check", GRID, "--set", "n=1", "--dot", str(dot))
     text = dot.read_text()
-    assert code == 0 and "strict digraph DiskGraph {" in text and "style = filled" in text
+    assert code == 0 and "\ndigraph DiskGraph {" in text and "style = filled" in text
     assert text.count("->") == 8  # 4 states, each with 2 moves
     graphml = tmp_path / "g.graphml"
     assert run(capsys, "check", GRID, "--set", "n=1", "--dot", str(graphml))[0] == 0

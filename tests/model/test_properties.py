@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ahvlab.checker.itf import parse_itf, trace_from_itf, trace_to_itf
 from ahvlab.checker.trace import replay_actions
 from ahvlab.model import AHVSpec, Config, NetworkConfig, VMConfig
 from ahvlab.model.config import FAILURES
@@ -78,11 +80,14 @@ def walk(spec: AHVSpec, choices: list[int]) -> None:
             hash(spec.view(nxt))
             failed = [inv.name for inv in invariants if not inv.fn(nxt)]
             assert not failed, f"{failed} after {name}{params} from {picks}"
-            assert spec.state_from_vars(spec.format_state(nxt)) == nxt
         moving = [x for x in succ if x[2] != s] or succ  # a stuttering probe would only waste the walk
         name, params, s = moving[c % len(moving)]
         picks.append((name, params))
-    assert replay_actions(spec, 0, picks).last == s
+    trace = replay_actions(spec, 0, picks)
+    assert trace.last == s
+    # The walk survives a trip through an ITF file: its variables lead back to the same states.
+    again = trace_from_itf(spec, parse_itf(json.loads(json.dumps(trace_to_itf(spec, trace)))))
+    assert again.states == trace.states
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -76,7 +76,7 @@ def test_a_crashed_local_cvm_sends_both_disks_of_the_classic_vm_to_a_remote_star
             ("finish_login", {"vm": "VM1", "disk": 1, "stargate": 3}),
         ],
     )
-    sessions = spec.format_state(trace.last)["sessions"][0][0].sessions
+    sessions = spec.picture(trace.last).vm["VM1"].sessions
     assert [(x.stargate, x.phase) for x in sessions] == [(2, "connected"), (3, "connected")]
 
 
@@ -118,5 +118,5 @@ def test_redirect_ignores_health_lands_a_login_on_the_dead_stargate() -> None:
 
 def test_frodo_queue_count_follows_the_vcpus_at_power_on() -> None:
     spec = AHVSpec(default_config())
-    view = spec.format_state(next(iter(spec.init())))["sessions"]
-    assert [len(vm[0].sessions) for vm in view] == [2, 2, 1]
+    vms = spec.picture(next(iter(spec.init()))).vm.values()
+    assert [len(vm.sessions) for vm in vms] == [2, 2, 1]

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.expr import ExprError
+from ahvlab.checker.expr import parse as parse_expr
 from ahvlab.scenarios import parse_scenario
-from ahvlab.scenarios.expr import ExprError
-from ahvlab.scenarios.expr import parse as parse_expr
 
 HERE = Path(__file__).parent
 VALID = (HERE / "data" / "lamps.toml").read_text().replace("../tinyspec.py", (HERE / "tinyspec.py").as_posix())

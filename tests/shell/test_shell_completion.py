@@ -5,7 +5,7 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent, Completion
 from prompt_toolkit.document import Document
 
-from ahvlab.tui.shell_completer import ShellCompleter
+from ahvlab.shell.completer import ShellCompleter
 from tests.shell.conftest import Recorded
 
 
@@ -56,12 +56,12 @@ def test_vm_and_host_completions_narrow_as_parameters_are_given(shell: Recorded)
 
 
 def test_show_completes_variables_then_fields_one_level_at_a_time(shell: Recorded) -> None:
-    assert texts(shell, "show ") == ["t", "leader", "up", "vms"]
-    assert texts(shell, "show vms.") == ["vms.0", "vms.1"]
-    assert texts(shell, "show vms.0.") == ["vms.0.name", "vms.0.host", "vms.0.copies"]
-    assert texts(shell, "show vms.0.h") == ["vms.0.host"]
-    notes = {c.text: c.display_meta_text for c in complete(shell, "show vms.1.")}
-    assert notes["vms.1.name"] == "'vm2'"
+    assert texts(shell, "show ") == ["t", "leader", "up", "vms", "T"]
+    assert texts(shell, "show vms.") == ["vms[0]", "vms[1]"]
+    assert texts(shell, "show vms[0].") == ["vms[0].name", "vms[0].host", "vms[0].copies"]
+    assert texts(shell, "show vms[0].h") == ["vms[0].host"]
+    notes = {c.text: c.display_meta_text for c in complete(shell, "show vms[1].")}
+    assert notes["vms[1].name"] == "'vm2'"
     assert texts(shell, "show nothing.") == []
 
 

@@ -93,7 +93,7 @@ def test_commands_piped_on_stdin_run_as_a_script(monkeypatch: pytest.MonkeyPatch
         "# Toy",
         "ahvlab> do crash_host 2",
         "step 1/1  T+0  crash_host(host=2)",
-        "  up.1 = False    (was True)",
+        "  up[1] = False    (was True)",
         "ahvlab> quit",
     ]
 

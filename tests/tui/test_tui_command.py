@@ -20,8 +20,8 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_tui_takes_an_optional_scenario_or_trace() -> None:
     args = parse()
-    assert args.source is None and args.run is tui.run and args.check_seconds == 600.0
-    assert parse("trace.itf.json", "--check-seconds", "30").source == "trace.itf.json"
+    assert args.target is None and args.run is tui.run and args.check_seconds == 600.0
+    assert parse("trace.itf.json", "--check-seconds", "30").target == "trace.itf.json"
 
 
 def test_a_missing_trace_file_is_one_error_line_not_a_traceback(

@@ -29,8 +29,9 @@ class TopBar(Static):
                 line.append(f"  {frame.time}")
             if frame.violated:
                 line.append(f"  ✗ {', '.join(frame.violated)}", "bold")
-            if frame.mutations:
-                line.append(f"  what-if: {', '.join(frame.mutations)}", "italic")
+            whatifs = [*frame.mutations, *(f"{k}={v:g}" for k, v in frame.timings.items())]
+            if whatifs:
+                line.append(f"  what-if: {', '.join(whatifs)}", "italic")
             line.append("  │ ")
         line.append(self.title_text)
         self.update(line)

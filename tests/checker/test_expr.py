@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import pytest
 
-from ahvlab.scenarios.expr import ExprError, parse
+from ahvlab.checker.expr import ExprError, parse
 
 
 class Session(NamedTuple):

@@ -6,17 +6,16 @@ import difflib
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from ahvlab.tui.shell import Shell
+from ahvlab.shell.context import Context
 
 ArgKind = Literal[
     "choice",  # an enabled action's number or name
     "param",  # key=value of the action being taken
     "step",  # a step index of the trace
     "count",  # a positive number of steps
-    "path",  # a field path into the state: hosts.2.cvm_up
+    "path",  # a field path into the state: host[2].cvm_up
     "invariant",
     "mutation",
     "on_off",
@@ -67,7 +66,7 @@ class Call:
         return values[-1] if values else None
 
 
-Handler = Callable[["Shell", Call], None]
+Handler = Callable[[Context, Call], None]
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ class Registry:
         flags: tuple[Flag, ...] = (),
         raw: bool = False,
     ) -> Callable[[Handler], Handler]:
-        """Register the decorated function ``(shell, call) -> None`` as command ``name``."""
+        """Register the decorated function ``(context, call) -> None`` as command ``name``."""
 
         def mark(fn: Handler) -> Handler:
             for n in (name, *aliases):
@@ -189,4 +188,4 @@ class Registry:
 
 
 COMMANDS = Registry()
-"""The shell's commands; ``ahvlab.tui.shell_commands`` fills it when imported."""
+"""The shell's commands; :mod:`ahvlab.shell.commands` fills it when imported."""

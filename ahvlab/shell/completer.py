@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from ahvlab.checker.report import show_value
-from ahvlab.tui.shell_registry import COMMANDS, Arg, Command
-from ahvlab.tui.shell_values import path_completions, resolve, same_value, word_of
-from ahvlab.tui.shell_views import state_names
-
-if TYPE_CHECKING:
-    from ahvlab.tui.shell import Shell
+from ahvlab import scenarios
+from ahvlab.checker.values import canonical, completions, resolve, same_value, show, word_of
+from ahvlab.shell.context import Context
+from ahvlab.shell.registry import COMMANDS, Arg, Command
+from ahvlab.shell.render import names
 
 Option = tuple[str, str]
 """A completion and the note shown next to it."""
@@ -25,11 +22,21 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _matches(value: str, prefix: str) -> bool:
+    """``value`` completes ``prefix``; a path typed as ``host.2.`` also completes to ``host[2].up``."""
+    if value.startswith(prefix):
+        return True
+    if prefix.endswith("."):
+        base = canonical(prefix[:-1])
+        return value.startswith((base + ".", base + "["))
+    return "." in prefix and value.startswith(canonical(prefix))
+
+
 class ShellCompleter(Completer):
     """Completes the word before the cursor; any error inside gives no completion rather than a traceback."""
 
-    def __init__(self, shell: Shell) -> None:
-        self.shell = shell
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
         try:
@@ -53,7 +60,7 @@ class ShellCompleter(Completer):
         seen: set[str] = set()
         out: list[Completion] = []
         for value, note in options:
-            if value.startswith(prefix) and value not in seen:
+            if _matches(value, prefix) and value not in seen:
                 seen.add(value)
                 out.append(Completion(value, -len(prefix), display_meta=note))
         return out
@@ -93,25 +100,25 @@ class ShellCompleter(Completer):
         return self.values(cmd.args[index], positional, prefix)
 
     def values(self, arg: Arg, positional: list[str], prefix: str) -> list[Option]:
-        shell = self.shell
-        s = shell.session
+        ctx = self.ctx
+        s = ctx.session
         kind = arg.kind
         if arg.choices:
             return [(c, "") for c in arg.choices]
         if kind == "choice":
             choices = s.enabled()
-            names = [(c.action, _short(c.doc or "enabled")) for c in choices]
-            return [*names, *((str(c.index), c.label) for c in choices)]
+            enabled = [(c.action, _short(c.doc or "enabled")) for c in choices]
+            return [*enabled, *((str(c.index), c.label) for c in choices)]
         if kind == "param":
             return self.params(positional)
         if kind == "step":
             return [("first", "step 0"), ("last", f"step {len(s) - 1}"), *((str(i), s.label(i)) for i in range(len(s)))]
         if kind == "path":
-            variables = state_names(s.spec, s.state)
+            variables = names(s)
             options: list[Option] = []
-            for p in path_completions(variables, prefix):
+            for p in completions(variables, prefix):
                 try:
-                    note = _short(show_value(resolve(variables, p)))
+                    note = _short(show(resolve(variables, p)))
                 except Exception:
                     note = ""
                 options.append((p, note))
@@ -119,17 +126,15 @@ class ShellCompleter(Completer):
         if kind == "invariant":
             return [(i.name, _short(i.doc)) for i in s.invariants()]
         if kind == "mutation":
-            return [(n, ("on: " if on else "off: ") + _short(doc)) for n, (doc, on) in shell.bench.mutations().items()]
+            return [(n, ("on: " if on else "off: ") + _short(doc)) for n, (doc, on) in ctx.bench.mutations().items()]
         if kind == "timing":
-            return [(n, f"{v:g} s") for n, v in shell.bench.timings().items()]
+            return [(n, f"{v:g} s") for n, v in ctx.bench.timings().items()]
         if kind == "seconds":
-            now = shell.bench.timings().get(positional[0]) if positional else None
+            now = ctx.bench.timings().get(positional[0]) if positional else None
             return [(f"{now:g}", "now")] if now is not None else []
         if kind == "target":
-            from ahvlab.tui.shell_commands import scenario_names
-
-            names = [(n, _short(t)) for n, t in scenario_names()]
-            return [*names, ("default", "the default model"), *files(prefix, (".json", ".toml"))]
+            bundled = [(n, "scenario") for n in scenarios.bundled_names()]
+            return [*bundled, ("default", "the default model"), *files(prefix, (".json", ".toml"))]
         if kind == "file":
             return files(prefix, ())
         if kind == "command":
@@ -140,7 +145,7 @@ class ShellCompleter(Completer):
         """``key=value`` for the action named first, narrowed by the pairs already typed."""
         if not positional:
             return []
-        s = self.shell.session
+        s = self.ctx.session
         same = [c for c in s.enabled() if c.action == positional[0]]
         keys = [k for c in same for k in c.params]
         given: dict[str, str] = {}

@@ -1,7 +1,8 @@
 """The teaching shell: a prompt-toolkit REPL, and a script runner, over a :class:`Workbench`.
 
 The shell keeps no model logic: every command goes through the workbench and
-its checker session, exactly like the Textual app. Output is text written to
+its checker session, exactly like the Textual app. Commands are registered by
+topic in :mod:`ahvlab.shell.commands` and take a :class:`Context`. Output is text written to
 ``out`` (coloured only on a terminal), so a script's transcript reads the same
 as an interactive session.
 """
@@ -24,15 +25,17 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
-import ahvlab.tui.shell_commands  # noqa: F401  (fills the registry)
 from ahvlab.checker.engine import SpecError
 from ahvlab.checker.errors import UserError
-from ahvlab.checker.report import format_time, show_value
 from ahvlab.checker.session import Session, SessionError
 from ahvlab.checker.trace import ReplayError
-from ahvlab.tui.shell_completer import ShellCompleter
-from ahvlab.tui.shell_registry import COMMANDS, ShellError
-from ahvlab.tui.workbench import Workbench
+from ahvlab.checker.values import PathError
+from ahvlab.shell import commands  # noqa: F401  (fills the registry)
+from ahvlab.shell.completer import ShellCompleter
+from ahvlab.shell.context import Context
+from ahvlab.shell.registry import COMMANDS, ShellError
+from ahvlab.shell.toolbar import status, toolbar
+from ahvlab.workbench import Workbench
 
 PROMPT = "ahvlab> "
 EXIT_OK = 0
@@ -69,64 +72,45 @@ def open_history(path: Path | None = None) -> History:
     return FileHistory(str(p))
 
 
-def leader_of(bench: Workbench) -> str | None:
-    """The Acropolis leader(s) now, from the model's description or a ``leader`` variable; None if the spec has none."""
-    try:
-        desc = bench.describe()
-    except Exception:  # the toolbar must draw even when a state cannot be described
-        desc = None
-    if isinstance(desc, dict) and "leaders" in desc:
-        leaders = list(desc["leaders"])
-        return " and ".join(str(h) for h in leaders) if leaders else "none"
-    variables = bench.session.variables()
-    if "leader" not in variables:
-        return None
-    value = variables["leader"]
-    return "none" if value is None else show_value(value)
-
-
-_PAINT = (
-    ("error:", "\x1b[31m"),  # red
-    ("  !! ", "\x1b[1;31m"),  # bold red: a violated invariant
-    ("  >> ", "\x1b[36m"),  # cyan: the narration
-    ("step ", "\x1b[1m"),  # bold: where the cursor is
-)
-
-
-def _paint(line: str) -> str:
-    """Colour a line on a terminal by what it is; scripts and pipes stay plain."""
-    for start, code in _PAINT:
-        if line.startswith(start):
-            return f"{code}{line}\x1b[0m"
-    return line
-
-
 class Shell:
     """One shell over one workbench (``load`` replaces it). ``script`` mode keeps the transcript deterministic."""
 
     def __init__(self, bench: Workbench, out: TextIO | None = None, *, script: bool = False) -> None:
-        self.bench = bench
-        self.out = out if out is not None else sys.stdout
-        self.script = script
-        self.done = False
-        self.failures: list[str] = []
-        isatty = getattr(self.out, "isatty", None)
-        self.color = not script and bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+        self.ctx = Context.for_output(bench, out if out is not None else sys.stdout, script=script)
+
+    @property
+    def bench(self) -> Workbench:
+        return self.ctx.bench
+
+    @property
+    def out(self) -> TextIO:
+        return self.ctx.out
+
+    @property
+    def script(self) -> bool:
+        return self.ctx.script
+
+    @property
+    def color(self) -> bool:
+        return self.ctx.color
 
     @property
     def session(self) -> Session:
-        return self.bench.session
+        return self.ctx.session
 
-    # -- output ----------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self.ctx.done
+
+    @property
+    def failures(self) -> list[str]:
+        return self.ctx.failures
 
     def say(self, text: str = "") -> None:
-        print(_paint(text) if self.color else text, file=self.out)
+        self.ctx.say(text)
 
     def fail(self, message: str) -> bool:
-        message = " ".join(line.strip() for line in message.splitlines())  # an error is always one line
-        self.failures.append(message)
-        self.say(f"error: {message}")
-        return False
+        return self.ctx.fail(message)
 
     # -- running one line ------------------------------------------------------
 
@@ -140,8 +124,8 @@ class Shell:
         if cmd is None:
             return self.fail(self._unknown(name))
         try:
-            cmd.fn(self, cmd.parse(rest[0] if rest else ""))
-        except (ShellError, SessionError, UserError) as exc:
+            cmd.fn(self.ctx, cmd.parse(rest[0] if rest else ""))
+        except (ShellError, SessionError, UserError, PathError) as exc:
             return self.fail(str(exc))
         except (SpecError, ReplayError) as exc:
             return self.fail(f"spec error: {exc}")
@@ -166,35 +150,11 @@ class Shell:
     # -- the bottom toolbar ----------------------------------------------------
 
     def status(self) -> list[tuple[str, str]]:
-        """The toolbar's parts: T+seconds, step, leader, mutations on, violated invariants."""
-        s = self.session
-        parts: list[tuple[str, str]] = []
-        t = format_time(s.time())
-        if t:
-            parts.append(("time", t))
-        parts.append(("step", f"step {s.cursor}/{len(s) - 1}"))
-        leader = leader_of(self.bench)
-        if leader is not None:
-            parts.append(("leader", f"leader {leader}"))
-        on = [n for n, (_doc, active) in self.bench.mutations().items() if active]
-        if on:
-            parts.append(("mutations", "mutations " + ",".join(on)))
-        bad = [v.name for v in s.violated()]
-        if bad:
-            parts.append(("bad", "VIOLATED " + ",".join(bad)))
-        return parts
+        """The toolbar's parts: T+seconds, step, leader, what-ifs, violated invariants."""
+        return status(self.ctx)
 
     def toolbar(self) -> FormattedText:
-        out: list[tuple[str, str]] = []
-        try:
-            parts = self.status()
-        except Exception as exc:  # the toolbar is redrawn on every key: it must never raise
-            return FormattedText([("class:bottom-toolbar", f" status unavailable: {exc}")])
-        for kind, text in parts:
-            style = "class:bottom-toolbar.bad" if kind == "bad" else "class:bottom-toolbar.key"
-            out.append((style, f" {text} "))
-            out.append(("class:bottom-toolbar", " "))
-        return FormattedText(out)
+        return toolbar(self.ctx)
 
     # -- the two ways to run ---------------------------------------------------
 
@@ -203,7 +163,7 @@ class Shell:
     ) -> PromptSession[str]:
         return PromptSession(
             [("class:prompt", PROMPT)],
-            completer=ShellCompleter(self),
+            completer=ShellCompleter(self.ctx),
             history=history if history is not None else open_history(),
             auto_suggest=AutoSuggestFromHistory(),
             bottom_toolbar=self.toolbar,
@@ -262,10 +222,7 @@ class Shell:
         return EXIT_OK
 
     def show_narration(self) -> None:
-        text = self.session.narration.get(self.session.cursor)
-        if text:
-            for line in text.strip().splitlines():
-                self.say(f"  >> {line}")
+        self.ctx.show_narration()
 
     def __repr__(self) -> str:
         return f"Shell({self.bench.title!r}, step {self.session.cursor})"
