@@ -11,6 +11,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.table import Table
 
+from ahvlab.checker.fpset import collision_probability
 from ahvlab.checker.itf import encode
 from ahvlab.checker.result import Figures, Result, Violation
 from ahvlab.checker.spec import Spec
@@ -72,11 +73,39 @@ def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
             f"{f.generated} states generated, {f.distinct} distinct states found, {f.queue} states left on queue.",
             f"The depth of the complete state graph search is {f.depth}.",
         ]
-    rate = f.distinct / f.seconds if f.seconds > 0 else 0.0
-    lines.append(f"Finished in {f.seconds:.2f}s ({rate:,.0f} distinct states/s).")
+    how = []
+    if f.workers > 1:
+        how.append(f"{f.workers} workers")
+    if f.reduction:
+        how.append("partial-order reduction")
+    # One line, the last: a shell transcript leaves it out (seconds and memory differ run to run).
+    line = f"Finished in {f.seconds:.2f}s{' (' + ', '.join(how) + ')' if how else ''}: {speed_text(f)}"
+    if engine != "simulate" and f.distinct:
+        line += f"; fingerprint collision probability {collision_probability(f.distinct, f.generated):.1E}"
+    lines.append(line + ".")
     if f.liveness_seconds is not None:
         lines.append(f"Checked {f.liveness_properties} temporal properties in {f.liveness_seconds:.2f}s (liveness).")
     return lines
+
+
+def states_per_second(f: Figures) -> float:
+    return f.distinct / f.seconds if f.seconds > 0 else 0.0
+
+
+def bytes_per_state(f: Figures) -> float | None:
+    """What the search added to memory, per distinct state (None when nothing was measured)."""
+    return f.growth_bytes / f.distinct if f.distinct and f.growth_bytes else None
+
+
+def speed_text(f: Figures) -> str:
+    """``12,345 distinct states/s, peak 45 MiB, 38 bytes/state``."""
+    out = f"{states_per_second(f):,.0f} distinct states/s"
+    if f.peak_bytes:
+        out += f", peak {f.peak_bytes / 2**20:,.0f} MiB"
+    per = bytes_per_state(f)
+    if per is not None:
+        out += f", {per:,.0f} bytes/state"
+    return out
 
 
 def coverage_table(f: Figures) -> Table:
@@ -179,6 +208,12 @@ def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, 
         "seconds": round(f.seconds, 3),
         "stopped": f.stopped,
         "liveness_seconds": None if f.liveness_seconds is None else round(f.liveness_seconds, 3),
+        "reduction": f.reduction,
+        "workers": f.workers,
+        "states_per_second": round(states_per_second(f), 1),
+        "peak_mib": round(f.peak_bytes / 2**20, 1),
+        "bytes_per_state": None if bytes_per_state(f) is None else round(bytes_per_state(f) or 0.0, 1),
+        "fingerprint_collision_probability": collision_probability(f.distinct, f.generated),
         "coverage": {
             n: {"enabled": c.enabled, "generated": c.generated, "distinct": c.distinct} for n, c in f.coverage.items()
         },
@@ -240,7 +275,8 @@ class Progress:
         line = (
             f"Progress({f.depth}) at {datetime.now():%Y-%m-%d %H:%M:%S}: {f.generated:,} states generated "
             f"({f.generated / minutes:,.0f} s/min), {f.distinct:,} distinct states found "
-            f"({f.distinct / minutes:,.0f} ds/min), {f.queue:,} states left on queue."
+            f"({f.distinct / minutes:,.0f} ds/min), {f.queue:,} states left on queue; "
+            f"{speed_text(f)}."
         )
         if self._status is not None:
             self._status.update(line)
