@@ -807,21 +807,8 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
 def search(
     spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
 ) -> Result:
-    """Run ``bfs`` or ``dfs`` (safety only; :func:`ahvlab.checker.run.check` adds liveness).
-
-    ``opts.workers`` other than 1, or ``opts.ray``, run the partitioned BFS instead (no observers there).
-    """
-    opts = opts or Options()
-    if opts.ray is not None or opts.workers != 1:
-        if engine != "bfs" or observers:
-            raise SpecError("--workers and --ray run a BFS that records no graph: use --workers 1")
-        if opts.ray is not None:
-            from ahvlab.checker.cluster import check_on_ray
-
-            return check_on_ray(spec, opts)
-        from ahvlab.checker.parallel import check_parallel
-
-        return check_parallel(spec, opts)
+    """Run ``bfs`` or ``dfs`` in this process (safety only; :func:`ahvlab.checker.run.check` adds liveness
+    and sends ``--workers``/``--ray`` to the partitioned search)."""
     if engine == "bfs":
         return bfs(spec, opts, observers)
     if engine == "dfs":

@@ -61,8 +61,11 @@ def whole_lines(name: str, value: Any, width: int = 100) -> list[str]:
     return [f"{join(name, k)} = {show_value(v)}" for k, v in value.items()]
 
 
-def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
-    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited."""
+def figure_lines(f: Figures, engine: str = "bfs", *, timing: bool = True) -> list[str]:
+    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited.
+
+    ``timing=False`` leaves out what differs run to run (seconds, speed, memory): a transcript stays stable.
+    """
     if engine == "simulate":
         lines = [
             f"{f.generated} states generated, {f.distinct} distinct states visited.",
@@ -82,9 +85,11 @@ def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
     line = f"Finished in {f.seconds:.2f}s{' (' + ', '.join(how) + ')' if how else ''}: {speed_text(f)}"
     if engine != "simulate" and f.distinct:
         line += f"; fingerprint collision probability {collision_probability(f.distinct, f.generated):.1E}"
-    lines.append(line + ".")
+    if timing:
+        lines.append(line + ".")
     if f.liveness_seconds is not None:
-        lines.append(f"Checked {f.liveness_properties} temporal properties in {f.liveness_seconds:.2f}s (liveness).")
+        took = f" in {f.liveness_seconds:.2f}s" if timing else ""
+        lines.append(f"Checked {f.liveness_properties} temporal properties{took} (liveness).")
     return lines
 
 
