@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(json.dumps({"source": source, "spec": spec.name, "loop": trace.loop, "steps": steps}, indent=2))
         return 0
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
     console.print(f"{args.file}: {len(trace)} states of {spec.name} ({source}), replayed.")
     for line in trace_lines(spec, trace, all_vars=args.all):
         console.print(line, markup=False)
