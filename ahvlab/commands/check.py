@@ -16,7 +16,7 @@ from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
 from ahvlab.checker.output import STDOUT, check_outputs
 from ahvlab.checker.report import Progress, plain_report, print_result, result_json
-from ahvlab.checker.result import Result
+from ahvlab.checker.result import EXIT_SPEC, Result
 from ahvlab.checker.run import check
 from ahvlab.checker.spec import Spec
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
@@ -124,7 +124,9 @@ def _report(args: argparse.Namespace, spec: Spec, result: Result, console: Conso
     except Exception as exc:
         error = _hook_error(spec, exc)
     if args.json:
-        print(json.dumps(result_json(result, spec, trace=False), indent=2))
+        # The verdict stands; the exit code is the spec error's, and the JSON says both.
+        data = {**result_json(result, spec, trace=False), "exit_code": EXIT_SPEC, "spec_error": str(error)}
+        print(json.dumps(data, indent=2))
     else:
         for line in plain_report(result):
             console.print(line, markup=False, highlight=False)

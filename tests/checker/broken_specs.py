@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import NamedTuple
 
-from ahvlab.checker import Spec, action, invariant
+from ahvlab.checker import Spec, action, eventually, invariant
 
 
 class S(NamedTuple):
@@ -136,3 +136,26 @@ class Hungry(_Base):
         if s.x == 2:
             raise MemoryError
         yield {}, S(s.x + 1)
+
+
+class Settles(_Base):
+    """A temporal property that holds: the liveness phase runs after the search."""
+
+    @action(fair="weak")
+    def step(self, s):
+        if s.x < 3:
+            yield {}, S(s.x + 1)
+
+    @eventually("x reaches 3")
+    def reaches_3(self, s):
+        return s.x == 3
+
+
+class Two(_Base):
+    @invariant("x is at most 3")
+    def at_most_3(self, s):
+        return s.x <= 3
+
+    @invariant("x is not negative")
+    def not_negative(self, s):
+        return s.x >= 0
