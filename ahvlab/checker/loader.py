@@ -30,6 +30,12 @@ def parse_assignments(items: list[str] | None) -> dict[str, Any]:
             out[key.strip()] = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
             out[key.strip()] = raw
+        except (MemoryError, RecursionError):
+            # Python's parser gives up on very long or deeply nested text (100k brackets).
+            raise UsageError(
+                f"--set {key.strip()}: a value of {len(raw)} characters is too long or too deeply nested",
+                expected="a Python literal or a plain string",
+            ) from None
     return out
 
 

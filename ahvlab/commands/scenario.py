@@ -20,6 +20,7 @@ from ahvlab.checker.errors import SpecLoadError, UsageError
 from ahvlab.checker.expr import ExprError
 from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import format_time
+from ahvlab.commands.common import nonempty
 from ahvlab.scenarios import (
     Scenario,
     ScenarioReport,
@@ -63,7 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(run=run_list)
 
     sh = ss.add_parser("show", help="a scenario's goal, script, checkpoints and checks")
-    sh.add_argument("name", metavar="NAME", help="a bundled scenario name or a .toml file")
+    sh.add_argument(
+        "name", type=nonempty("scenario name"), metavar="NAME", help="a bundled scenario name or a .toml file"
+    )
     sh.set_defaults(run=run_show)
 
     wk = ss.add_parser(
@@ -72,7 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Prints each step's narration, the action, the model time and only what changed. "
         "--pause S waits S seconds between steps; --pause alone waits for Enter (on a terminal).",
     )
-    wk.add_argument("name", metavar="NAME", help="a bundled scenario name or a .toml file")
+    wk.add_argument(
+        "name", type=nonempty("scenario name"), metavar="NAME", help="a bundled scenario name or a .toml file"
+    )
     wk.add_argument(
         "--pause",
         nargs="?",
@@ -90,7 +95,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Exit codes: 0 every scenario verifies, 12 a checkpoint or check gave another verdict, "
         "150 a scenario cannot be loaded or its script cannot be played, 2 usage.",
     )
-    vf.add_argument("names", nargs="*", metavar="NAME|FILE", help="bundled names or .toml files (default: all)")
+    vf.add_argument(
+        "names",
+        nargs="*",
+        type=nonempty("scenario name"),
+        metavar="NAME|FILE",
+        help="bundled names or .toml files (default: all)",
+    )
     vf.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one testcase per check)")
     vf.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the report")
     vf.add_argument("--force", action="store_true", help="overwrite the --junit file even if ahvlab did not write it")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ahvlab.checker.errors import SpecLoadError
+from ahvlab.commands.common import nonempty
 from ahvlab.workbench import open_workbench
 
 EPILOG = """\
@@ -28,7 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_open_arguments(p)
-    p.add_argument("--script", metavar="FILE", help="run the commands in FILE (- for stdin) and exit")
+    p.add_argument(
+        "--script",
+        type=nonempty("script file name"),
+        metavar="FILE",
+        help="run the commands in FILE (- for stdin) and exit",
+    )
     p.add_argument("--keep-going", action="store_true", help="in a script, go on after a failed command")
     p.set_defaults(run=run)
 
@@ -38,6 +44,7 @@ def add_open_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "target",
         nargs="?",
+        type=nonempty("SCENARIO|TRACE|TARGET"),
         metavar="SCENARIO|TRACE|TARGET",
         help="a scenario name or .toml file, an .itf.json trace, or path/file.py:Class (default: the AHV model)",
     )
