@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from ahvlab.checker.errors import UsageError
 from ahvlab.commands.common import positive
 from ahvlab.commands.shell import add_open_arguments
 from ahvlab.workbench import open_workbench
@@ -32,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from ahvlab.tui.app import AhvlabApp
 
     workbench = open_workbench(args.target, mutations=args.mutate, assign=args.assign)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal Textual would wait for keys that never come.
+        raise UsageError("ahvlab tui needs a terminal", expected="a terminal, or `ahvlab shell --script FILE`")
     app = AhvlabApp(workbench, check_seconds=args.check_seconds)
     code = app.run()
     return int(code or 0)
