@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check",
         help="explore every reachable state and check the invariants",
         description="Exhaustive model checking (BFS by default: shortest counterexamples). "
-        "Exit codes: 0 ok, 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, 2 usage.",
+        "Exit codes: 0 ok (or bounded), 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, "
+        "2 usage, 130 SIGINT, 143 SIGTERM, 153 out of memory.",
     )
     add_spec_arguments(p)
     p.add_argument("--engine", choices=("bfs", "dfs"), default="bfs", help="search order (default bfs)")
