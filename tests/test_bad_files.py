@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,13 @@ def test_a_trace_whose_spec_does_not_load_names_the_trace(capsys, tmp_path, sour
     trace.write_text(json.dumps(data))
     err = one_error(capsys, [*command, trace])
     assert f"{trace}: #meta.source:" in err and said in err
+
+
+@pytest.mark.parametrize("command", [["scenario", "show"], ["scenario", "walk"], ["tui"], ["shell", "--script", "-"]])
+def test_a_fifo_named_as_a_scenario_is_refused_not_read(capsys, tmp_path, command):
+    fifo = tmp_path / "s.toml"
+    os.mkfifo(fifo)
+    if command[0] == "shell":
+        command = ["shell", str(fifo), "--script", str(Path(__file__))]
+    err = one_error(capsys, [*command, fifo] if command[0] != "shell" else command)
+    assert f"{fifo}: is not a regular file" in err

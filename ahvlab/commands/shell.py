@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.output import read_user_text
 from ahvlab.commands.common import nonempty
 from ahvlab.workbench import open_workbench
 
@@ -57,12 +56,8 @@ def add_open_arguments(p: argparse.ArgumentParser) -> None:
 def read_script(name: str) -> list[str]:
     if name == "-":
         return sys.stdin.read().splitlines()
-    try:
-        return Path(name).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read script: {exc.strerror}", file=name) from exc
-    except UnicodeDecodeError as exc:
-        raise SpecLoadError(f"not a text file: {exc.reason}", file=name) from exc
+    # Only a regular file: a FIFO or a device named by mistake must not block the shell.
+    return read_user_text(name, what="script").splitlines()
 
 
 def run(args: argparse.Namespace) -> int:

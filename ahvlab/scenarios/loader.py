@@ -7,9 +7,11 @@ expected. The format is documented in docs/scenarios.md.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -666,6 +668,10 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if p.is_dir():
         raise SpecLoadError("is a folder", file=str(p), expected="a scenario .toml file")
+    with contextlib.suppress(OSError, ValueError):
+        # A FIFO or a device named by mistake would block the read, or never end.
+        if not stat.S_ISREG(p.stat().st_mode):
+            raise SpecLoadError("is not a regular file (a FIFO or a device)", file=str(p), expected="a .toml file")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
