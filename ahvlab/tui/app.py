@@ -360,6 +360,12 @@ class AhvlabApp(App[int]):
         self._stop_check.set()
         self.exit(0)
 
+    def on_unmount(self) -> None:
+        # However the app ends (a test's run_test too), a check still running in its thread is stopped: it
+        # would outlive the app, and at exit keep the process alive (pytest-xdist then SIGINTs its worker,
+        # the KeyboardInterrupt landing in whatever runs, e.g. hypothesis' gc callback).
+        self._stop_check.set()
+
     def action_help_quit(self) -> None:
         # Textual binds Ctrl-C to a hint about the quit key; here it quits, as in any terminal program (130).
         self._stop_check.set()
