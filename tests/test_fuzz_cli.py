@@ -169,7 +169,7 @@ def _run(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(command())
 def test_any_command_line_ends_with_a_documented_code_and_changes_only_its_outputs(drawn):
     argv, named = drawn
