@@ -69,4 +69,17 @@ def check(
     result = search(spec, opts, engine, observers)
     if not live or recorder is None:
         return result
-    return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+    try:
+        return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+    except KeyboardInterrupt:
+        # Stopped during liveness: the safety figures stand, the temporal properties are undecided.
+        return _stopped(result, "interrupted")
+    except MemoryError:
+        return _stopped(result, "out-of-memory")
+
+
+def _stopped(result: Result, why: str) -> Result:
+    result.figures.stopped = why
+    result.figures.liveness_seconds = None
+    result.complete = False
+    return result
