@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,7 @@ def test_a_browser_opening_the_served_page_gets_the_app_on_the_scenario(tmp_path
         received = browser.load_page(f"http://127.0.0.1:{port}/", png, [b"Timeline", b"Cluster", b"partition_host"])
     assert b"Network partition of one host" in received
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # docs/images/serve.png is this screenshot: AHVLAB_SERVE_SHOT=docs/images/serve.png keeps it.
+    keep = os.environ.get("AHVLAB_SERVE_SHOT")
+    if keep:
+        Path(keep).write_bytes(png.read_bytes())

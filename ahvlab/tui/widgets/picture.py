@@ -232,7 +232,8 @@ def picture_lines(p: Picture, width: int) -> tuple[list[Text], dict[int, str]]:
     per_row, inner = layout(len(hosts), width)
     lines: list[Text] = []
     boxes: dict[int, str] = {}
-    if not p.leaders:
+    # A model without HA has no leader at all; say so only when HA or an election is under way.
+    if not p.leaders and any(h.ha_phase != "ok" or h.election_due >= 0 for h in hosts):
         lines.append(Text("no Acropolis leader", "bold yellow"))
     elif len(p.leaders) > 1:
         lines.append(Text(f"{len(p.leaders)} Acropolis leaders: " + ", ".join(map(str, sorted(p.leaders))), "bold red"))
