@@ -137,3 +137,33 @@ def test_eight_hosts_wrap_onto_rows_that_fit_the_width() -> None:
     assert sorted(boxes) == list(range(1, 9))
     assert max(line.cell_len for line in lines) <= 52
     assert len(lines) > 3 * 3
+
+
+def test_the_picker_ranks_action_name_matches_above_description_matches() -> None:
+    from ahvlab.tui.screens.pick import ranked
+
+    wb = open_workbench("network-partition")
+    wb.session.goto(1)
+    first = ranked(wb.session.enabled(), "heal")[0]
+    assert first.action == "heal_partition"
+
+
+async def test_b_cycles_through_every_branch_back_to_the_scenario_trace() -> None:
+    from tests.tui import tui_toy
+
+    app = AhvlabApp(tui_toy.workbench())
+    async with app.run_test(size=(120, 40)) as pilot:
+        s = app.wb.session
+        original = [s.label(i) for i in range(len(s))]
+        s.goto(1)
+        app.take(0)
+        s.goto(1)
+        app.take(1)
+        assert len(s.branches) == 2
+        seen = []
+        for _ in range(3):
+            await pilot.press("b")
+            await pilot.pause()
+            seen.append(tuple(s.label(i) for i in range(len(s))))
+        assert tuple(original) in seen
+        assert len(set(seen)) == 3
