@@ -53,7 +53,10 @@ class KnobsScreen(ModalScreen[KnobChanges | None]):
             with VerticalScroll(id="knobs-scroll"):
                 yield Label(Text("Mutations (each breaks one mechanism on purpose)", "bold"))
                 yield SelectionList[str](
-                    *(Selection(mutation_prompt(name, doc, on), name, on) for name, (doc, on) in self.mutations.items()),
+                    *(
+                        Selection(mutation_prompt(name, doc, on), name, on)
+                        for name, (doc, on) in self.mutations.items()
+                    ),
                     id="knobs-mutations",
                 )
                 yield Static(id="knobs-doc")
