@@ -59,7 +59,11 @@ async def svg_of(figure: Figure) -> str:
         session = app.wb.session
         session.goto(len(session) - 1 if figure.step == "last" else int(figure.step))
         app.show_step()
-        await pilot.pause()
+        # The picture redraws once its panel knows its width; let every pending layout and refresh run first,
+        # however loaded the machine is.
+        for _ in range(4):
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
         return app.export_screenshot(title=f"ahvlab tui {figure.scenario}")
 
 
