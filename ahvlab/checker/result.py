@@ -49,6 +49,14 @@ class Figures:
     """Time the temporal properties took on the recorded graph; None when they were not checked."""
     liveness_properties: int = 0
     """How many temporal properties were checked (up to the first that failed)."""
+    reduction: bool = False
+    """Whether partial-order reduction was on (the spec declares footprints and it was not turned off)."""
+    workers: int = 1
+    """Processes that searched (``--workers``, Ray actors)."""
+    peak_bytes: int = 0
+    """Peak resident memory: this process's high-water mark, plus each worker's."""
+    growth_bytes: int = 0
+    """How much the search added to it (what ``bytes per state`` divides)."""
 
 
 @dataclass(frozen=True)

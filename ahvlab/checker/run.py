@@ -6,9 +6,11 @@ all call :func:`check`, so a spec gets the same answer wherever it is checked.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from ahvlab.checker.engine import Engine, GraphRecorder, Observer, Options, search
+from ahvlab.checker.errors import UsageError
 from ahvlab.checker.liveness import FairnessMap, check_graph, temporal_properties
 from ahvlab.checker.result import Result
 from ahvlab.checker.spec import Spec
@@ -29,7 +31,8 @@ def check(
     ``liveness=None`` checks them when the spec has any (``properties`` picks some by
     name); ``False`` is safety only. ``fairness`` replaces every action's and property's
     fairness (``{}``: none at all). A :class:`GraphRecorder` among ``observers`` is the
-    graph liveness reads; otherwise one is added when liveness needs it.
+    graph liveness reads; otherwise one is added when liveness needs it. Liveness turns
+    partial-order reduction off, and refuses ``opts.workers`` other than 1 and Ray.
     """
     opts = opts or Options()
     wanted = temporal_properties(spec, properties)
@@ -38,6 +41,13 @@ def check(
     if live and recorder is None:
         recorder = GraphRecorder()
         observers = (*observers, recorder)
+    if live:
+        if opts.workers != 1 or opts.ray is not None:
+            raise UsageError(
+                "temporal properties are checked on the whole graph in one process: use --workers 1, or liveness=False"
+            )
+        # The reduced graph keeps what invariants see, not every cycle liveness reads: the full graph.
+        opts = dataclasses.replace(opts, reduction=False)
     result = search(spec, opts, engine, observers)
     if not live or recorder is None:
         return result

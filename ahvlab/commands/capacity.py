@@ -106,7 +106,7 @@ def _label(failed: tuple[int, ...]) -> str:
 
 
 def report(verdicts: list[Admission], final: Plan, hosts: list[HostFigures], policy: Policy) -> dict[str, Any]:
-    """The ``--json`` object (its field names are pinned by tests/capacity/test_cli.py)."""
+    """The ``--json`` object (its field names are pinned by tests/model/capacity/test_cli.py)."""
     index = {vm.name: k for k, vm in enumerate(final.vms)}
     vms = []
     for a in verdicts:

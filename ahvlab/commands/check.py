@@ -53,6 +53,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-liveness", action="store_true", help="skip the temporal properties (eventually, leads-to): safety only"
     )
+    p.add_argument(
+        "--no-reduction",
+        action="store_true",
+        help="explore every enabled step (partial-order reduction is on where the spec declares footprints)",
+    )
+    p.add_argument(
+        "--workers",
+        type=workers_count,
+        default=1,
+        metavar="N",
+        help="search in N processes, partitioned by fingerprint (0: one per core; default 1)",
+    )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="search on Ray actors: local (start Ray here), auto or ray://host:port (needs ahvlab[cluster])",
+    )
     p.set_defaults(run=run_check)
 
     s = sub.add_parser(
@@ -68,8 +85,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(run=run_simulate)
 
 
+def workers_count(text: str) -> int:
+    """An argparse type: a whole number of workers, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (one per core) or more")
+    return value
+
+
 def _options(args: argparse.Namespace, console: Console, progress: Progress | None) -> Options:
     return Options(
+        reduction=not getattr(args, "no_reduction", False),
+        workers=getattr(args, "workers", 1),
+        ray=getattr(args, "ray", None),
         max_depth=getattr(args, "max_depth", None),
         max_states=args.max_states,
         max_seconds=args.max_seconds,
@@ -129,11 +160,22 @@ def run_check(args: argparse.Namespace) -> int:
     chosen = choose_spec(args)
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
+    parallel = args.workers != 1 or args.ray is not None
+    if parallel and (args.dot or args.engine == "dfs"):
+        raise UsageError(
+            "--workers and --ray run a BFS that records no graph: drop --dot and --engine dfs, or use --workers 1"
+        )
     if not args.json:
         n = len(chosen.spec.invariants())
         console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
     # Liveness runs on the graph of this same exploration: one search, safety checked on the way.
     live = not args.no_liveness and bool(temporal_properties(chosen.spec))
+    if live and parallel:
+        raise UsageError(
+            "temporal properties are checked on the whole graph in one process: use --workers 1, or --no-liveness"
+        )
+    if live and not args.no_reduction and any(a.writes is not None for a in chosen.spec.actions()):
+        console.print("[yellow]Note:[/] partial-order reduction is off: liveness is checked on the full graph.")
     recorder = GraphRecorder() if args.dot else None
     observers: tuple[Observer, ...] = (recorder,) if recorder is not None else ()
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:

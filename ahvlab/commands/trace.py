@@ -8,7 +8,7 @@ import json
 from rich.console import Console
 
 from ahvlab.checker.itf import encode, read_itf, trace_from_itf
-from ahvlab.checker.report import trace_lines
+from ahvlab.checker.report import changed_paths, trace_lines
 from ahvlab.workbench import spec_for_trace
 
 
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
                 "action": st.action,
                 "params": {k: encode(v) for k, v in st.params.items()},
                 "time": spec.time_of(st.state),
+                "changed": changed_paths(spec, trace.steps[i - 1].state if i else None, st.state),
             }
             for i, st in enumerate(trace.steps)
         ]
