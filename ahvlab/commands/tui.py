@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ahvlab.checker.errors import UsageError
@@ -43,5 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def has_terminal() -> bool:
-    """Whether the app can run: keys come from stdin and the screen goes to stdout, both a terminal."""
+    """Whether the app can run: keys come from stdin and the screen goes to stdout, both a terminal,
+    or a driver of its own talks to the user (``ahvlab serve`` runs the app with Textual's web driver)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
     return sys.stdin.isatty() and sys.stdout.isatty()

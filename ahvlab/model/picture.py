@@ -63,6 +63,8 @@ class HostPicture(NamedTuple):
     """Memory not used by the VM copies running here (an isolated host still counts the copy written off)."""
     reserve: int | None
     """Guarantee mode: the failover capacity this host holds (the largest segment total from any one other host)."""
+    acks_pending: tuple[int, ...] = ()
+    """While HA fences this host: the Stargates that got the block order and have not acknowledged it yet."""
 
 
 class VMPicture(NamedTuple):
@@ -184,6 +186,7 @@ def picture(cl: Cluster, s: AHVState) -> Picture:
             memory=cl.config.host_memory[h],
             free_memory=cl.config.host_memory[h] - used[h],
             reserve=reserves[h],
+            acks_pending=tuple(t + 1 for t in cl.pending_acks(s, h)),
         )
     vms: dict[str, VMPicture] = {}
     for vm in cl.vm_range:

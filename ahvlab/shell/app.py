@@ -31,7 +31,7 @@ from ahvlab.checker.session import Session, SessionError
 from ahvlab.checker.trace import ReplayError
 from ahvlab.checker.values import PathError
 from ahvlab.shell import commands  # noqa: F401  (fills the registry)
-from ahvlab.shell.completer import ShellCompleter
+from ahvlab.shell.completer import ShellCompleter, tab_bindings
 from ahvlab.shell.context import Context
 from ahvlab.shell.registry import COMMANDS, ShellError
 from ahvlab.shell.toolbar import status, toolbar
@@ -169,6 +169,7 @@ class Shell:
             bottom_toolbar=self.toolbar,
             style=STYLE,
             complete_while_typing=True,
+            key_bindings=tab_bindings(),
             input=input,
             output=output,
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from ahvlab import scenarios
 from ahvlab.checker.values import canonical, completions, resolve, same_value, show, word_of
@@ -57,12 +58,14 @@ class ShellCompleter(Completer):
             if cmd is None:
                 return []
             options = self.arguments(cmd, words[1:] if ended else words[1:-1], prefix)
+        # A command name is a whole word: completing it types the space before its first argument.
+        after = " " if not words or (len(words) == 1 and not ended) else ""
         seen: set[str] = set()
         out: list[Completion] = []
         for value, note in options:
             if _matches(value, prefix) and value not in seen:
                 seen.add(value)
-                out.append(Completion(value, -len(prefix), display_meta=note))
+                out.append(Completion(value + after, -len(prefix), display=value, display_meta=note))
         return out
 
     @staticmethod
@@ -181,3 +184,35 @@ def files(prefix: str, suffixes: tuple[str, ...]) -> list[Option]:
         elif not suffixes or name.endswith(suffixes):
             out.append((full, "file"))
     return out
+
+
+def tab_bindings() -> KeyBindings:
+    """Tab completes (a lone completion at once), and another Tab moves through the menu, never back to the typed text."""
+    kb = KeyBindings()
+
+    @kb.add("tab")
+    def _next(event: KeyPressEvent) -> None:
+        b = event.current_buffer
+        state = b.complete_state
+        if state is None or not state.completions:
+            # Computed here rather than in the background, so Tab acts on what is typed now.
+            found = list(b.completer.get_completions(b.document, CompleteEvent(completion_requested=True)))
+            if len(found) == 1:
+                b.apply_completion(found[0])
+            elif found:
+                b._set_completions(found)
+                b.go_to_completion(0)
+        elif len(state.completions) == 1:
+            b.apply_completion(state.completions[0])
+        elif state.complete_index is not None and state.complete_index >= len(state.completions) - 1:
+            b.go_to_completion(0)
+        else:
+            b.complete_next()
+
+    @kb.add("s-tab")
+    def _previous(event: KeyPressEvent) -> None:
+        b = event.current_buffer
+        if b.complete_state is not None and b.complete_state.complete_index:
+            b.complete_previous()
+
+    return kb

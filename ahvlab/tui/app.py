@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
+from textual.containers import Container, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer
 
@@ -35,6 +35,7 @@ from ahvlab.tui.messages import (
     ChoicePicked,
     GotoStep,
     Notice,
+    RestoreBranch,
     StepShown,
     TraceChanged,
 )
@@ -43,12 +44,13 @@ from ahvlab.tui.screens.help import HelpScreen
 from ahvlab.tui.screens.knobs import KnobChanges, KnobsScreen
 from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
-from ahvlab.tui.view import Frame, Timeline
+from ahvlab.tui.view import Baseline, Frame, Timeline
 from ahvlab.tui.widgets.actions import ActionList
 from ahvlab.tui.widgets.bars import StatusLine, TopBar
-from ahvlab.tui.widgets.cluster import ClusterView
+from ahvlab.tui.widgets.deadlines import DeadlinesPanel
 from ahvlab.tui.widgets.detail import StepDetail
 from ahvlab.tui.widgets.invariants import InvariantsPanel
+from ahvlab.tui.widgets.picture import ClusterPicture
 from ahvlab.tui.widgets.timeline import TimelinePanel, TimelineTable
 from ahvlab.workbench import Workbench
 
@@ -101,6 +103,8 @@ class AhvlabApp(App[int]):
     def __init__(self, workbench: Workbench, *, check_seconds: float | None = 600.0) -> None:
         super().__init__()
         self.wb = workbench
+        self.baseline = Baseline.of(workbench)
+        """The what-ifs the trace was opened with: the narration was written for them."""
         self.check_seconds = check_seconds
         self.last_result: Result | None = None
         self._stop_check = threading.Event()
@@ -109,12 +113,15 @@ class AhvlabApp(App[int]):
     def compose(self) -> ComposeResult:
         yield TopBar(self.wb.title, id="topbar").data_bind(AhvlabApp.frame)
         with Container(id="main"):
-            yield TimelinePanel(id="timeline").data_bind(AhvlabApp.timeline, AhvlabApp.frame)
-            yield ClusterView(id="cluster").data_bind(AhvlabApp.frame)
-            # Grid cells fill in this order; the actions panel is hidden when narrow.
-            yield ActionList(id="actions").data_bind(AhvlabApp.frame)
-            yield StepDetail(id="detail").data_bind(AhvlabApp.frame)
-            yield InvariantsPanel(id="invariants").data_bind(AhvlabApp.frame)
+            # The trace on the left, the state on the right; the actions panel is hidden when narrow.
+            with Vertical(id="left"):
+                yield TimelinePanel(id="timeline").data_bind(AhvlabApp.timeline, AhvlabApp.frame)
+                yield ActionList(id="actions").data_bind(AhvlabApp.frame)
+                yield InvariantsPanel(id="invariants").data_bind(AhvlabApp.frame)
+            with Vertical(id="right"):
+                yield ClusterPicture(id="cluster").data_bind(AhvlabApp.frame)
+                yield DeadlinesPanel(id="deadlines").data_bind(AhvlabApp.frame)
+                yield StepDetail(id="detail").data_bind(AhvlabApp.frame)
         yield StatusLine(id="status").data_bind(AhvlabApp.notice, AhvlabApp.notice_error)
         yield Footer()
 
@@ -132,7 +139,7 @@ class AhvlabApp(App[int]):
 
     def show_step(self) -> None:
         """Rebuild the frame for the cursor's step and tell whoever listens."""
-        frame = view.frame(self.wb)
+        frame = view.frame(self.wb, self.baseline)
         self.frame = frame
         self.post_message(StepShown(frame.index, frame.total, frame.label, frame.violated))
 
@@ -222,13 +229,21 @@ class AhvlabApp(App[int]):
         self.say(f"took {label} at step {s.cursor - 1}{kept}")
 
     def action_branch(self) -> None:
-        """Go back to the newest branch: its steps replace the trace after the point where it was cut."""
-        s = self.wb.session
-        if not s.branches:
+        """Bring back the oldest branch; the trace it replaces joins the end of the list, so b cycles through all."""
+        if not self.wb.session.branches:
             self.say("no branch yet: take an action in the middle of the trace (a) to make one")
             return
-        branch = s.branches[-1]
-        taken = s.restore()
+        self.restore_branch(0)
+
+    def on_restore_branch(self, message: RestoreBranch) -> None:
+        if 0 <= message.index < len(self.wb.session.branches):
+            self.restore_branch(message.index)
+
+    def restore_branch(self, index: int) -> None:
+        """Bring back branch ``index``: its steps replace the trace after the point where it was cut."""
+        s = self.wb.session
+        branch = s.branches[index]
+        taken = s.restore(index)
         if taken < len(branch.steps):
             self.say(f"the branch replays only {taken} of its {len(branch.steps)} steps", error=True)
         else:
@@ -392,7 +407,7 @@ HELP = {
     "violation": "jump to the first step where an invariant fails",
     "knobs": "what-ifs: switch mutations, change timings, re-check",
     "save": "save the trace as ITF JSON",
-    "branch": "swap the trace after a branch point with the newest branch",
+    "branch": "bring back the next branch (b again cycles through every branch; the tree lists them)",
     "help": "this help",
     "quit": "quit",
 }

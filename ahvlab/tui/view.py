@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from ahvlab.checker.session import Choice, InvariantStatus
 from ahvlab.checker.values import Change, deep_changes, show, show_time
-from ahvlab.model.picture import Picture
+from ahvlab.model import AHVSpec
+from ahvlab.model.picture import Picture, deadlines
+from ahvlab.tui.facts import facts
 from ahvlab.workbench import Workbench
 
 
@@ -36,6 +38,32 @@ class BranchRow:
     at: int
     count: int
     first: str
+    index: int = 0
+    """Its position in the session's branches (what ``Session.restore`` takes)."""
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One pending timer as the deadlines panel lists it: ``T+60  host 2  HA timeout ends: fence``."""
+
+    time: str
+    subject: str
+    event: str
+
+    def line(self) -> str:
+        return f"{self.time:<6} {self.subject:<7} {self.event}"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The what-ifs as the trace was opened: a narration is written for these."""
+
+    mutations: tuple[str, ...]
+    timings: Mapping[str, float]
+
+    @classmethod
+    def of(cls, wb: Workbench) -> Baseline:
+        return cls(tuple(wb.active_mutations()), dict(wb.changed_timings()))
 
 
 @dataclass(frozen=True)
@@ -64,6 +92,12 @@ class Frame:
     """The what-ifs switched on."""
     timings: Mapping[str, float] = field(default_factory=dict)
     """The timings a what-if changed, in seconds."""
+    deadlines: tuple[DeadlineRow, ...] = ()
+    """Every pending timer of the state, soonest first (the AHV model only)."""
+    facts: tuple[str, ...] = ()
+    """What the step changed, in words (derived from the pictures before and after it)."""
+    rewritten: bool = False
+    """A what-if changed the model since the trace was opened: its narration was written for the unchanged one."""
 
     @property
     def violated(self) -> tuple[str, ...]:
@@ -79,8 +113,8 @@ def timeline(wb: Workbench) -> Timeline:
         for i, st in enumerate(s.steps)
     )
     branches = tuple(
-        BranchRow(b.at, len(b.steps), s.spec.format_step(b.steps[0].action or "init", b.steps[0].params))
-        for b in s.branches
+        BranchRow(b.at, len(b.steps), s.spec.format_step(b.steps[0].action or "init", b.steps[0].params), k)
+        for k, b in enumerate(s.branches)
         if b.steps
     )
     return Timeline(rows, branches)
@@ -96,11 +130,29 @@ def step_changes(wb: Workbench, index: int) -> list[Change]:
     return [c for name, value in after.items() for c in deep_changes(name, before.get(name), value)]
 
 
-def frame(wb: Workbench) -> Frame:
-    """The step under the cursor as plain values."""
+def deadline_rows(wb: Workbench, picture: Picture | None) -> tuple[DeadlineRow, ...]:
+    """The picture's pending timers as rows (none for a spec that is not the AHV model)."""
+    spec = wb.spec
+    if picture is None or not isinstance(spec, AHVSpec):
+        return ()
+    rows = [DeadlineRow(show_time(d.at), d.subject, d.event) for d in deadlines(spec.cluster, picture)]
+    # Waiting for block acks has no timer, but it is what holds the restart back: list it last.
+    for h in picture.host.values():
+        if h.ha_phase == "fencing" and h.acks_pending:
+            waiting = ", ".join(f"S{t}" for t in h.acks_pending)
+            rows.append(DeadlineRow("—", f"host {h.id}", f"no timer: waits for the block acks of {waiting}"))
+    return tuple(rows)
+
+
+def frame(wb: Workbench, baseline: Baseline | None = None) -> Frame:
+    """The step under the cursor as plain values; ``baseline`` is the what-ifs the narration was written for."""
     s = wb.session
     i = s.cursor
     picture = wb.picture(i)
+    before = wb.picture(i - 1) if i > 0 and picture is not None else None
+    mutations = tuple(wb.active_mutations())
+    timings = wb.changed_timings()
+    rewritten = baseline is not None and (set(baseline.mutations) != set(mutations) or baseline.timings != timings)
     return Frame(
         index=i,
         total=len(s.steps),
@@ -113,6 +165,9 @@ def frame(wb: Workbench) -> Frame:
         cluster=picture,
         variables={k: show(v, quote=False) for k, v in s.variables(i).items()},
         choices=tuple(s.enabled()),
-        mutations=tuple(wb.active_mutations()),
-        timings=wb.changed_timings(),
+        mutations=mutations,
+        timings=timings,
+        deadlines=deadline_rows(wb, picture),
+        facts=tuple(facts(before, picture)) if before is not None and picture is not None else (),
+        rewritten=rewritten,
     )

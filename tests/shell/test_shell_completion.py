@@ -18,7 +18,7 @@ def texts(shell: Recorded, text: str) -> list[str]:
 
 
 def test_an_empty_line_completes_every_command_name_and_alias(shell: Recorded) -> None:
-    found = texts(shell, "")
+    found = [t.rstrip() for t in texts(shell, "")]
     assert found[:3] == ["actions", "ls", "do"]
     assert {"quit", "exit", "q", "help", "?"} <= set(found)
     assert len(found) == 27
@@ -26,10 +26,10 @@ def test_an_empty_line_completes_every_command_name_and_alias(shell: Recorded) -
 
 def test_a_command_prefix_completes_to_the_commands_it_starts(shell: Recorded) -> None:
     [c] = complete(shell, "ch")
-    assert (c.text, c.start_position) == ("check", -2)
+    assert (c.text, c.start_position) == ("check ", -2)
     assert c.display_meta_text.startswith("run the model checker from the")
-    assert texts(shell, "ch") == ["check"]
-    assert texts(shell, "s") == ["show", "save"]
+    assert texts(shell, "ch") == ["check "]
+    assert texts(shell, "s") == ["show ", "save "]
     assert texts(shell, "zz") == []
 
 
@@ -107,3 +107,25 @@ def test_a_failing_spec_gives_no_completion_rather_than_an_error(shell: Recorded
 
     shell.session.enabled = broken  # type: ignore[method-assign]
     assert texts(shell, "do ") == []
+
+
+def typed(shell: Recorded, keys: str) -> str:
+    """What the prompt returns after ``keys`` (Tab is ``\\t``), typed into the shell's own prompt session."""
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys + "\r")
+        return shell.prompt_session(input=pipe, output=DummyOutput(), history=InMemoryHistory()).prompt()
+
+
+def test_a_completed_command_gets_a_space_and_a_second_tab_keeps_the_completion(shell: Recorded) -> None:
+    assert typed(shell, "chec\t") == "check "
+    assert typed(shell, "chec\t\t").startswith("check ")
+
+
+def test_a_second_tab_moves_through_the_menu(shell: Recorded) -> None:
+    assert typed(shell, "s\t") == "show "
+    assert typed(shell, "s\t\t") == "save "
+    assert typed(shell, "s\t\t\t") == "show "

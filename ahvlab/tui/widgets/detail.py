@@ -1,4 +1,4 @@
-"""Step detail: the step's action, the scenario's narration, and only what changed (old -> new)."""
+"""Step detail: the step's action, the scenario's narration, what changed in words, then the raw diff (old -> new)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,12 @@ class StepDetail(FramePanel):
         head.append(frame.label, "bold")
         parts: list[RenderableType] = [head]
         if frame.narration:
-            parts.append(Text(frame.narration, "italic yellow"))
+            said = Text(frame.narration, "italic yellow")
+            if frame.rewritten:
+                said.append("  (as written for the unchanged model)", "dim italic")
+            parts.append(said)
+        for fact in frame.facts:
+            parts.append(Text.assemble(("• ", "bold cyan"), (fact, "bold")))
         if frame.index == 0:
             parts.append(Text("the initial state" + (" (the cluster view shows it)" if frame.cluster else ":"), "dim"))
         elif not frame.changes:
