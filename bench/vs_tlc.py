@@ -33,8 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ahvlab.checker.engine import Options, search
+from ahvlab.checker.engine import Options
 from ahvlab.checker.examples import Counters, DieHard, DiningPhilosophers, LamportMutex, TCommit, TwoPhase, TwoPhaseSym
+from ahvlab.checker.run import search
 from ahvlab.checker.spec import Spec
 
 SPECS = Path(__file__).resolve().parent / "specs"

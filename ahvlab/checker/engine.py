@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
 import os
 import random
 import resource
@@ -27,6 +28,7 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
+from ahvlab.checker.blame import located, raised, spec_line
 from ahvlab.checker.fpset import ZERO_FP, FPSet, Levels, as_fps, fingerprint
 from ahvlab.checker.por import Reducer
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
@@ -39,7 +41,11 @@ ENGINES: tuple[Engine, ...] = ("bfs", "dfs")
 
 
 class SpecError(Exception):
-    """The spec itself is wrong (bad shape of a successor, an exception inside an action...)."""
+    """The spec itself is wrong (bad shape of a successor, an exception inside an action...).
+
+    Made by :func:`spec_error` or :func:`misuse` it reads ``spec error in <hook> of
+    <Class>: ... (<file>:<line>)``, the whole line the CLI prints.
+    """
 
 
 @dataclass(frozen=True)
@@ -147,24 +153,63 @@ def _check_shape(action: Action, item: Any) -> tuple[Any, Any]:
     return item
 
 
+def misuse(spec: Spec | None, where: str, what: str, fn: Callable[..., Any] | None = None) -> SpecError:
+    """A hook that returned the wrong thing: ``spec error in view of C: it returned a list... (file:line)``."""
+    if spec is None:
+        return SpecError(f"{where} {what}")
+    file, line = spec_line(None, fn)
+    return SpecError(located(f"spec error in {where} of {type(spec).__name__}: it {what}", file, line))
+
+
+def _kind(value: Any) -> str:
+    name = type(value).__name__
+    return "None" if value is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name} ({value!r:.60})"
+
+
 def lint(spec: Spec, states: Iterable[Any]) -> None:
     """Fail early with an explanation when an action yields the wrong shape or a state is unhashable."""
+    key = fingerprint_key(spec)
     for s in states:
         try:
             hash(s)
         except TypeError as exc:
             raise SpecError(f"state {s!r} is not hashable ({exc}); use NamedTuple, tuple and frozenset") from exc
+        if key is not None:
+            k = key(s)
+            try:
+                hash(k)
+            except TypeError:
+                hook = "view" if spec.overrides("view") else "symmetry"
+                raise misuse(
+                    spec, hook, f"returned {_kind(k)}, which is not hashable; return a tuple", getattr(spec, hook)
+                ) from None
         for act in spec.actions():
-            for item in act.fn(s):
+            produced = act.fn(s)
+            if not isinstance(produced, Iterable) or isinstance(produced, (str, bytes)):
+                raise misuse(
+                    spec,
+                    f"action {act.name!r}",
+                    f"returned {_kind(produced)}; an action yields (params, next_state) pairs",
+                    act.fn,
+                )
+            for item in produced:
                 _check_shape(act, item)
                 hash(item[1])
                 if not hasattr(item[0], "items"):
                     raise SpecError(f"action {act.name!r} yielded params {item[0]!r}; params must be a dict")
 
 
-def spec_error(exc: BaseException, where: str) -> SpecError:
-    """One line for an exception a spec raised in one of its hooks (``action 'login'``, ``init``)."""
-    return SpecError(f"{where} raised {type(exc).__name__}: {exc}")
+def spec_error(
+    exc: BaseException, where: str, spec: Spec | None = None, fn: Callable[..., Any] | None = None
+) -> SpecError:
+    """One line for an exception a spec raised in one of its hooks (``action 'login'``, ``init``).
+
+    With the spec: ``spec error in action 'login' of C: it raised KeyError: 'x' (file.py:12)``.
+    """
+    if spec is None:
+        return SpecError(f"{where} {raised(exc)}")
+    file, line = spec_line(exc, fn)
+    return SpecError(located(f"spec error in {where} of {type(spec).__name__}: it {raised(exc)}", file, line))
 
 
 class _Search:
@@ -201,8 +246,10 @@ class _Search:
         else:
             try:
                 self.inits = list(spec.init())
-            except Exception as exc:
-                raise spec_error(exc, "init") from exc
+            except (KeyboardInterrupt, SpecError):
+                raise
+            except BaseException as exc:
+                raise spec_error(exc, "init", spec, spec.init) from exc
 
     # -- bounds and progress -------------------------------------------------
 
@@ -221,7 +268,7 @@ class _Search:
         now = time.monotonic()
         f = self.figures
         if self.opts.max_seconds is not None and now - self.start >= self.opts.max_seconds:
-            f.stopped = "max_seconds"
+            f.stopped = "max-seconds"
             raise _Stop
         if self.opts.cancel is not None and self.opts.cancel():
             f.stopped = "cancelled"
@@ -306,7 +353,7 @@ class _Search:
             try:
                 ok = inv.fn(state)
             except Exception as exc:
-                raise spec_error(exc, f"invariant {inv.name!r}") from exc
+                raise spec_error(exc, f"invariant {inv.name!r}", self.spec, inv.fn) from exc
             if not ok:
                 self.fail_invariant(inv, parent_key, state, ai)
 
@@ -316,31 +363,57 @@ class _Search:
                 try:
                     hit = prop.p(state)
                 except Exception as exc:
-                    raise spec_error(exc, f"example {prop.name!r}") from exc
+                    raise spec_error(exc, f"example {prop.name!r}", self.spec, prop.p) from exc
                 if hit:
                     self.found[prop.name] = k
 
-    def wrap(self, exc: Exception, ai: int) -> SpecError:
-        """Name the action, invariant or hook that raised, from the frames the exception passed through."""
-        if isinstance(exc, ValueError) and "unpack" in str(exc) and ai >= 0:
-            return SpecError(
-                f"action {self.actions[ai].name!r} yielded something that is not a (params, next_state) pair: {exc}"
+    def wrap(self, exc: BaseException, ai: int) -> Exception:
+        """Name the action, invariant or hook that raised, from the frames the exception passed through.
+
+        A MemoryError is no fault of the spec: it stops the search (``stopped`` is
+        ``out-of-memory``) with the figures so far, as a bound would.
+        """
+        if isinstance(exc, MemoryError):
+            self.figures.stopped = "out-of-memory"
+            return _Stop()
+        spec = self.spec
+        action = self.actions[ai] if ai >= 0 else None
+        if isinstance(exc, ValueError) and "unpack" in str(exc) and action is not None:
+            return misuse(
+                spec, f"action {action.name!r}", f"yielded something that is not a (params, next_state) pair: {exc}"
             )
-        codes: dict[Any, str] = {}
+        hooks: dict[Any, tuple[str, Callable[..., Any]]] = {}
         for inv in self.invariants:
-            codes[getattr(inv.fn, "__code__", None)] = f"invariant {inv.name!r}"
-        for name, hook in (("constraint", self.constraint), ("view", self.key)):
-            if hook is not None:
-                codes[getattr(hook, "__code__", None)] = name
+            hooks[getattr(inv.fn, "__code__", None)] = (f"invariant {inv.name!r}", inv.fn)
+        for prop in self.examples:
+            hooks[getattr(prop.p, "__code__", None)] = (f"example {prop.name!r}", prop.p)
+        for act in self.actions:
+            hooks.setdefault(getattr(inspect.unwrap(act.fn), "__code__", None), (f"action {act.name!r}", act.fn))
+        for name in ("constraint", "symmetry", "view"):
+            if spec.overrides(name):
+                hook = getattr(spec, name)
+                hooks[getattr(hook, "__code__", None)] = (name, hook)
         tb = exc.__traceback__
+        innermost = None
         while tb is not None:
-            where = codes.get(tb.tb_frame.f_code)
-            if where is not None:
-                return spec_error(exc, where)
+            found = hooks.get(tb.tb_frame.f_code)
+            if found is not None:
+                return spec_error(exc, found[0], spec, found[1])
+            innermost = tb.tb_frame.f_code.co_filename
             tb = tb.tb_next
-        if ai >= 0:
-            return spec_error(exc, f"action {self.actions[ai].name!r}")
-        return spec_error(exc, "the spec")
+        if innermost == __file__ and isinstance(exc, TypeError):
+            # Raised by the engine's own line, not by the spec: a hook returned the wrong thing.
+            text = str(exc)
+            if "unhashable" in text and self.key is not None:
+                hook = "view" if spec.overrides("view") else "symmetry"
+                return misuse(spec, hook, f"returned a value that is not hashable ({text})", getattr(spec, hook))
+            if action is not None and ("not iterable" in text or "unpack" in text):
+                return misuse(
+                    spec, f"action {action.name!r}", f"did not yield (params, next_state) pairs ({text})", action.fn
+                )
+        if action is not None:
+            return spec_error(exc, f"action {action.name!r}", spec, action.fn)
+        return spec_error(exc, "the spec", spec)
 
     # -- the result ----------------------------------------------------------
 
@@ -356,7 +429,19 @@ class _Search:
         for prop in self.examples:
             k = self.found.get(prop.name)
             examples[prop.name] = self.rebuild(k) if k is not None else None
-        return Result(self.spec.name, self.engine, f, self.violation, examples, complete and self.violation is None)
+        return Result(
+            self.spec.name,
+            self.engine,
+            f,
+            self.violation,
+            examples,
+            complete and self.violation is None,
+            invariants=self.checked(),
+        )
+
+    def checked(self) -> tuple[str, ...] | None:
+        """The invariants this run checks, when ``--invariant`` chose some (None: all)."""
+        return None if self.opts.invariants is None else tuple(i.name for i in self.invariants)
 
 
 def _no_gc(search: Callable[..., Result]) -> Callable[..., Result]:
@@ -472,7 +557,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
             levels.close()
         except (_Stop, KeyboardInterrupt, SpecError, ReplayError):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: a spec's sys.exit() must not decide the exit code
             raise search.wrap(exc, -1) from exc
         f.depth = 1 if level else 0
         depth = 1
@@ -489,6 +574,8 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         examples = bool(search.examples)
         deadlock = opts.deadlock
         max_states = opts.max_states
+        # --max-states N stops at the N-th distinct state, not at the end of the state being expanded.
+        limit = -1 if max_states is None else max_states
         distinct = f.distinct
         ai = -1
         simple = key is None and constraint is None and reducer is None
@@ -507,6 +594,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
             while level:
                 if opts.max_depth is not None and depth >= opts.max_depth:
                     complete = False
+                    f.stopped = "max-depth"
                     f.queue = len(level)
                     break
                 nxt: list[Any] = []
@@ -606,7 +694,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                             sync()
                             search.tick_now()
                         if max_states is not None and distinct >= max_states:
-                            f.stopped = "max_states"
+                            f.stopped = "max-states"
                             f.queue = len(level) - i + len(nxt)
                             raise _Stop
                         pref = (depth - 1, i)
@@ -650,6 +738,11 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                                     if examples:
                                         search.check_examples((depth, len(nxt)), t)
                                     append(t)
+                                    if distinct == limit:
+                                        sync()
+                                        f.stopped = "max-states"
+                                        f.queue = len(level) - i + len(nxt)
+                                        raise _Stop
                                 continue
                             while news[nj] < end:
                                 j = news[nj]
@@ -668,6 +761,11 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                                 if examples:
                                     search.check_examples((depth, len(nxt)), t)
                                 append(t)
+                                if distinct == limit:
+                                    sync()
+                                    f.stopped = "max-states"
+                                    f.queue = len(level) - i + len(nxt)
+                                    raise _Stop
                         if failure is not None and failure[0] == ci:
                             ai = failure[1]
                             raise failure[2]
@@ -683,7 +781,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                 f.queue = len(level)
         except (_Stop, KeyboardInterrupt, SpecError, ReplayError):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: a spec's sys.exit() must not decide the exit code
             raise search.wrap(exc, ai) from exc
         finally:
             sync()
@@ -698,14 +796,11 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
 def _successors(search: _Search, s: Any) -> Iterable[tuple[int, Any]]:
     for ai, act in enumerate(search.actions):
         try:
-            produced = act.fn(s)
-            if produced is None:
-                continue
-            for item in produced:
+            for item in act.fn(s):
                 yield ai, item[1]
-        except (SpecError, _Stop):
-            raise
-        except Exception as exc:
+        except (SpecError, _Stop, KeyboardInterrupt, GeneratorExit):
+            raise  # GeneratorExit: the search closed this generator (it stopped inside it)
+        except BaseException as exc:
             raise search.wrap(exc, ai) from exc
 
 
@@ -746,7 +841,7 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         while stack:
             search.tick()
             if search.full():
-                f.stopped = "max_states"
+                f.stopped = "max-states"
                 raise _Stop
             s, d = stack.pop()
             pk = key(s) if key else s
@@ -754,6 +849,7 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                 continue  # re-reached at a smaller depth since it was pushed
             if opts.max_depth is not None and d >= opts.max_depth:
                 complete = False
+                f.stopped = f.stopped or "max-depth"
                 continue
             any_succ = False
             last_ai = -1
@@ -788,6 +884,9 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                 search.check_state(pk, t, ai)
                 search.check_examples(k, t)
                 stack.append((t, d + 1))
+                if search.full():  # at the N-th distinct state, as in bfs
+                    f.stopped = "max-states"
+                    raise _Stop
             if not any_succ and opts.deadlock:
                 search.fail_deadlock(pk)
             f.queue = len(stack)
@@ -798,8 +897,11 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         complete = False
     except (SpecError, ReplayError):
         raise
-    except Exception as exc:
-        raise search.wrap(exc, -1) from exc
+    except BaseException as exc:
+        stop = search.wrap(exc, -1)
+        if not isinstance(stop, _Stop):
+            raise stop from exc
+        complete = False
     f.queue = len(stack)
     return search.result(complete and f.stopped is None)
 
@@ -807,21 +909,8 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
 def search(
     spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
 ) -> Result:
-    """Run ``bfs`` or ``dfs`` (safety only; :func:`ahvlab.checker.run.check` adds liveness).
-
-    ``opts.workers`` other than 1, or ``opts.ray``, run the partitioned BFS instead (no observers there).
-    """
-    opts = opts or Options()
-    if opts.ray is not None or opts.workers != 1:
-        if engine != "bfs" or observers:
-            raise SpecError("--workers and --ray run a BFS that records no graph: use --workers 1")
-        if opts.ray is not None:
-            from ahvlab.checker.cluster import check_on_ray
-
-            return check_on_ray(spec, opts)
-        from ahvlab.checker.parallel import check_parallel
-
-        return check_parallel(spec, opts)
+    """Run ``bfs`` or ``dfs`` in this process (safety only; :func:`ahvlab.checker.run.check` adds liveness
+    and sends ``--workers``/``--ray`` to the partitioned search)."""
     if engine == "bfs":
         return bfs(spec, opts, observers)
     if engine == "dfs":
@@ -874,7 +963,7 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                 succ: list[tuple[int, Any, Any]] = []
                 for ai, act in enumerate(actions):
                     n0 = len(succ)
-                    for params, t in act.fn(s) or ():
+                    for params, t in act.fn(s):
                         succ.append((ai, params, t))
                     c = f.coverage[act.name]
                     if len(succ) > n0:
@@ -896,7 +985,9 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
         f.stopped = "interrupted"
     except (SpecError, ReplayError):
         raise
-    except Exception as exc:
-        raise search.wrap(exc, ai) from exc
+    except BaseException as exc:
+        stop = search.wrap(exc, ai)
+        if not isinstance(stop, _Stop):
+            raise stop from exc
     f.seconds = time.monotonic() - search.start
-    return Result(spec.name, "simulate", f, search.violation, found, complete=False)
+    return Result(spec.name, "simulate", f, search.violation, found, complete=False, invariants=search.checked())

@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ahvlab.checker.fpset import collision_probability
 from ahvlab.checker.itf import encode
@@ -61,8 +63,11 @@ def whole_lines(name: str, value: Any, width: int = 100) -> list[str]:
     return [f"{join(name, k)} = {show_value(v)}" for k, v in value.items()]
 
 
-def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
-    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited."""
+def figure_lines(f: Figures, engine: str = "bfs", *, timing: bool = True) -> list[str]:
+    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited.
+
+    ``timing=False`` leaves out what differs run to run (seconds, speed, memory): a transcript stays stable.
+    """
     if engine == "simulate":
         lines = [
             f"{f.generated} states generated, {f.distinct} distinct states visited.",
@@ -82,9 +87,11 @@ def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
     line = f"Finished in {f.seconds:.2f}s{' (' + ', '.join(how) + ')' if how else ''}: {speed_text(f)}"
     if engine != "simulate" and f.distinct:
         line += f"; fingerprint collision probability {collision_probability(f.distinct, f.generated):.1E}"
-    lines.append(line + ".")
+    if timing:
+        lines.append(line + ".")
     if f.liveness_seconds is not None:
-        lines.append(f"Checked {f.liveness_properties} temporal properties in {f.liveness_seconds:.2f}s (liveness).")
+        took = f" in {f.liveness_seconds:.2f}s" if timing else ""
+        lines.append(f"Checked {f.liveness_properties} temporal properties{took} (liveness).")
     return lines
 
 
@@ -116,14 +123,20 @@ def coverage_table(f: Figures) -> Table:
     table.add_column("distinct", justify="right")
     for name, c in f.coverage.items():
         style = "yellow" if c.enabled == 0 else None
-        table.add_row(name, str(c.enabled), str(c.generated), str(c.distinct), style=style)
+        table.add_row(Text(name), str(c.enabled), str(c.generated), str(c.distinct), style=style)
     return table
 
 
+# Why a run stopped without a verdict, keyed by ``Figures.stopped``: a bound the user set is "bounded"
+# (exit 0); a signal or the memory running out is "partial" (exit 130, 143, 153).
+_BOUNDED = {
+    "max-depth": "Search bounded (--max-depth): no error found within the bound.",
+    "max-states": "Search bounded (--max-states): no error found within the bound.",
+    "max-seconds": "Search bounded (--max-seconds): no error found within the bound.",
+}
 _STOPPED = {
-    "max_states": "Stopped at the --max-states bound",
-    "max_seconds": "Stopped at the --max-seconds bound",
     "interrupted": "Interrupted (Ctrl-C)",
+    "terminated": "Terminated (SIGTERM)",
     "cancelled": "Stopped on request",
 }
 
@@ -142,6 +155,10 @@ def closing_line(result: Result) -> str | None:
     if result.violation is not None:
         return None
     stopped = result.figures.stopped
+    if stopped in _BOUNDED:
+        return _BOUNDED[stopped]
+    if stopped == "out-of-memory":
+        return f"Out of memory after {result.figures.distinct} distinct states: the figures are partial."
     if stopped:
         return f"{_STOPPED.get(stopped, stopped)}: the figures are partial."
     if result.engine == "simulate":
@@ -178,10 +195,12 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
             console.print(line, markup=False, highlight=False)
     for name, trace in result.examples.items():
         if trace is None:
-            console.print(f"[yellow]Example {name}: not found[/] in the explored states.")
+            console.print(f"[yellow]Example {escape(name)}: not found[/] in the explored states.")
         else:
             n = len(trace)
-            console.print(f"[green]Example {name}:[/] found, shortest trace has {n} state{'' if n == 1 else 's'}.")
+            console.print(
+                f"[green]Example {escape(name)}:[/] found, shortest trace has {n} state{'' if n == 1 else 's'}."
+            )
     for line in figure_lines(result.figures, result.engine):
         console.print(line, highlight=False)
     if coverage and result.figures.coverage:
@@ -190,6 +209,35 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
     if closing is not None:
         style = "yellow" if result.figures.stopped or not (result.complete or result.engine == "simulate") else ""
         console.print(closing, style=style, markup=False)
+
+
+def _raw(value: Any) -> str:
+    try:
+        return repr(value)
+    except Exception:  # a state whose own __repr__ fails still gets a line
+        return f"<{type(value).__name__} that cannot be shown>"
+
+
+def plain_report(result: Result) -> list[str]:
+    """The report without the spec's display hooks, for when one of them fails: raw states, TLC's figures.
+
+    The counterexample is what a run exists to find; it is shown even if the spec
+    cannot format it.
+    """
+    lines: list[str] = []
+    v = result.violation
+    if v is not None:
+        lines.append(f"Error: {violation_headline(v)}." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""))
+        lines.append("Error: The behavior up to this point is (raw states, the spec's display hook failed):")
+        for i, step in enumerate(v.trace.steps):
+            label = "<Initial predicate>" if step.action is None else f"{step.action} {_raw(dict(step.params))}"
+            lines.append(f"State {i + 1}: {label}")
+            lines.append(f"  {_raw(step.state)}")
+    lines.extend(figure_lines(result.figures, result.engine))
+    closing = closing_line(result)
+    if closing is not None:
+        lines.append(closing)
+    return lines
 
 
 def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, Any]:

@@ -9,11 +9,29 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ahvlab.checker.engine import Engine, GraphRecorder, Observer, Options, search
+from ahvlab.checker import engine as sequential
+from ahvlab.checker.cluster import check_on_ray
+from ahvlab.checker.engine import Engine, GraphRecorder, Observer, Options, SpecError
 from ahvlab.checker.errors import UsageError
 from ahvlab.checker.liveness import FairnessMap, check_graph, temporal_properties
+from ahvlab.checker.parallel import check_parallel
 from ahvlab.checker.result import Result
 from ahvlab.checker.spec import Spec
+
+
+def search(
+    spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
+) -> Result:
+    """Safety only: ``bfs``/``dfs`` in this process, or the partitioned BFS for ``opts.workers`` other than 1
+    and ``opts.ray`` (which records no graph, so takes no observers)."""
+    opts = opts or Options()
+    if opts.ray is not None or opts.workers != 1:
+        if engine != "bfs" or observers:
+            raise SpecError("--workers and --ray run a BFS that records no graph: use --workers 1")
+        if opts.ray is not None:
+            return check_on_ray(spec, opts)
+        return check_parallel(spec, opts)
+    return sequential.search(spec, opts, engine, observers)
 
 
 def check(
@@ -51,4 +69,17 @@ def check(
     result = search(spec, opts, engine, observers)
     if not live or recorder is None:
         return result
-    return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+    try:
+        return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+    except KeyboardInterrupt:
+        # Stopped during liveness: the safety figures stand, the temporal properties are undecided.
+        return _stopped(result, "interrupted")
+    except MemoryError:
+        return _stopped(result, "out-of-memory")
+
+
+def _stopped(result: Result, why: str) -> Result:
+    result.figures.stopped = why
+    result.figures.liveness_seconds = None
+    result.complete = False
+    return result

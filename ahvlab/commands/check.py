@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import sys
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
-from ahvlab.checker.engine import GraphRecorder, Observer, Options, simulate
-from ahvlab.checker.errors import UsageError
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, simulate, spec_error
+from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import write_itf
 from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
-from ahvlab.checker.output import check_outputs
-from ahvlab.checker.report import Progress, print_result, result_json
-from ahvlab.checker.result import Result
+from ahvlab.checker.output import STDOUT, check_outputs
+from ahvlab.checker.report import Progress, plain_report, print_result, result_json
+from ahvlab.checker.result import EXIT_SPEC, Result
 from ahvlab.checker.run import check
+from ahvlab.checker.spec import Spec
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
+from ahvlab.commands.signals import StopSignals
 
 
 def _add_bounds(p: argparse.ArgumentParser) -> None:
@@ -42,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check",
         help="explore every reachable state and check the invariants",
         description="Exhaustive model checking (BFS by default: shortest counterexamples). "
-        "Exit codes: 0 ok, 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, 2 usage.",
+        "Exit codes: 0 ok (or bounded), 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, "
+        "2 usage, 130 SIGINT, 143 SIGTERM, 153 out of memory.",
     )
     add_spec_arguments(p)
     p.add_argument("--engine", choices=("bfs", "dfs"), default="bfs", help="search order (default bfs)")
@@ -111,36 +113,112 @@ def _options(args: argparse.Namespace, console: Console, progress: Progress | No
     )
 
 
-def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> int:
+def _finish(
+    args: argparse.Namespace,
+    chosen: Chosen,
+    result: Result,
+    console: Console,
+    extra: Sequence[Callable[[], None]] = (),
+) -> int:
+    """The report first, then the outputs: a counterexample is on screen before a late write can fail.
+
+    A spec hook that fails while the report is rendered (``format_step``, ``time_of``...)
+    gets a plain report instead, then ends the run as a spec error (exit 150).
+    """
     spec = chosen.spec
-    if args.itf:
-        if result.violation is None:
-            console.print(f"No counterexample: {args.itf} not written.", style="yellow")
-        else:
-            v = result.violation
-            write_itf(
-                args.itf,
-                spec,
-                v.trace,
-                force=args.force,
-                source=chosen.source,
-                status="violation",
-                description=f"{v.kind} {v.name}: {v.doc}",
-            )
-    if args.junit:
-        write_junit(args.junit, check_junit(spec, result), force=args.force)
-    if args.json:
-        print(json.dumps(result_json(result, spec), indent=2))
-    else:
-        print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
-        if args.itf and result.violation is not None:
-            console.print(f"Counterexample written to {args.itf} (ITF).")
+    failure = _report(args, spec, result, console)
+    for write in (*_writers(args, chosen, result, console), *extra):
+        try:
+            write()
+        except (UserError, SpecError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            failure = failure or _hook_error(spec, exc)
+    if failure is not None:
+        raise failure
     return result.exit_code
 
 
+def _report(args: argparse.Namespace, spec: Spec, result: Result, console: Console) -> SpecError | None:
+    try:
+        if args.json:
+            text = json.dumps(result_json(result, spec), indent=2)
+            print(text)
+        else:
+            # Rendered whole before any of it is shown: a hook failing halfway leaves no half report.
+            with console.capture() as captured:
+                print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
+            console.file.write(captured.get())
+            console.file.flush()
+        return None
+    except (KeyboardInterrupt, SpecError):
+        raise
+    except Exception as exc:
+        error = _hook_error(spec, exc)
+    if args.json:
+        # The verdict stands; the exit code is the spec error's, and the JSON says both.
+        data = {**result_json(result, spec, trace=False), "exit_code": EXIT_SPEC, "spec_error": str(error)}
+        print(json.dumps(data, indent=2))
+    else:
+        for line in plain_report(result):
+            console.print(line, markup=False, highlight=False)
+    return error
+
+
+def _writers(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> list[Callable[[], None]]:
+    spec = chosen.spec
+    writers: list[Callable[[], None]] = []
+    if args.itf:
+        v = result.violation
+        if v is None:
+            writers.append(
+                lambda: console.print(f"No counterexample: {args.itf} not written.", style="yellow", markup=False)
+            )
+        else:
+
+            def itf() -> None:
+                write_itf(
+                    args.itf,
+                    spec,
+                    v.trace,
+                    force=args.force,
+                    source=chosen.source,
+                    status="violation",
+                    description=f"{v.kind} {v.name}: {v.doc}",
+                )
+                if not args.json:
+                    console.print(f"Counterexample written to {args.itf} (ITF).", markup=False)
+
+            writers.append(itf)
+    if args.junit:
+        writers.append(lambda: write_junit(args.junit, check_junit(spec, result), force=args.force))
+    return writers
+
+
+def _hook_error(spec: Spec, exc: BaseException) -> SpecError:
+    """The spec hook a report called that raised, named as the engine names the others."""
+    codes = {}
+    for name in _REPORT_HOOKS:
+        fn = getattr(type(spec), name, None)
+        if fn is not None:
+            codes[getattr(fn, "__code__", None)] = name
+    tb = exc.__traceback__
+    hook = None
+    while tb is not None:
+        hook = codes.get(tb.tb_frame.f_code, hook)
+        tb = tb.tb_next
+    return spec_error(exc, hook or "a report hook", spec, getattr(spec, hook) if hook else None)
+
+
+# What reports call on a spec besides the hooks a search runs.
+_REPORT_HOOKS = ("format_state", "format_step", "time_of", "parameters", "view", "symmetry")
+
+
 def _console(args: argparse.Namespace) -> Console:
-    # The report goes to stdout; with --json only the JSON does, and everything else to stderr.
-    return Console(stderr=bool(args.json), highlight=False, soft_wrap=True)
+    # The report goes to stdout; with --json only the JSON does, and everything else to stderr; so does the
+    # report when an output is written to stdout (`--itf -`). Never an emoji for `:name:` in the user's text.
+    to_stdout = STDOUT in (args.itf, args.junit, getattr(args, "dot", None))
+    return Console(stderr=bool(args.json) or to_stdout, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _preflight(args: argparse.Namespace) -> None:
@@ -167,7 +245,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
     if not args.json:
         n = len(chosen.spec.invariants())
-        console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
+        console.print(
+            f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})", markup=False
+        )
     # Liveness runs on the graph of this same exploration: one search, safety checked on the way.
     live = not args.no_liveness and bool(temporal_properties(chosen.spec))
     if live and parallel:
@@ -178,16 +258,26 @@ def run_check(args: argparse.Namespace) -> int:
         console.print("[yellow]Note:[/] partial-order reduction is off: liveness is checked on the full graph.")
     recorder = GraphRecorder() if args.dot else None
     observers: tuple[Observer, ...] = (recorder,) if recorder is not None else ()
-    with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
-        opts = _options(args, console, progress)
-        result = check(chosen.spec, opts, engine=args.engine, liveness=live, observers=observers)
-    if recorder is not None:
-        graph = graph_of(chosen.spec, recorder)
-        write_graph(args.dot, graph, force=args.force)
-        console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.")
-    if live and result.violation is None and result.figures.liveness_seconds is None:
-        console.print("[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete.")
-    return _finish(args, chosen, result, console)
+    with StopSignals() as stop:
+        with Progress(console, interval=args.progress) as progress:
+            opts = _options(args, console, progress)
+            result = stop.stamp(check(chosen.spec, opts, engine=args.engine, liveness=live, observers=observers))
+        stop.defer()
+        if live and result.violation is None and result.figures.liveness_seconds is None and not args.json:
+            console.print(
+                "[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete."
+            )
+        extra: list[Callable[[], None]] = []
+        if recorder is not None:
+            extra.append(lambda: _write_dot(args, chosen.spec, recorder, console))
+        return stop.exit_code(_finish(args, chosen, result, console, extra))
+
+
+def _write_dot(args: argparse.Namespace, spec: Spec, recorder: GraphRecorder, console: Console) -> None:
+    graph = graph_of(spec, recorder)
+    write_graph(args.dot, graph, force=args.force)
+    if not args.json:
+        console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.", markup=False)
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -195,19 +285,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     console = _console(args)
     chosen = choose_spec(args)
     if not args.json:
-        console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}")
-    with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
-        result = simulate(chosen.spec, args.runs, args.steps, args.seed, _options(args, console, progress))
-    return _finish(args, chosen, result, console)
-
-
-class _interrupt_as_keyboard:
-    """Make sure Ctrl-C (and SIGTERM from a CI runner) ends the search with partial figures."""
-
-    def __enter__(self) -> None:
-        self.old = signal.getsignal(signal.SIGTERM)
-        if sys.platform != "win32":
-            signal.signal(signal.SIGTERM, signal.default_int_handler)
-
-    def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGTERM, self.old)
+        console.print(
+            f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}", markup=False
+        )
+    with StopSignals() as stop:
+        with Progress(console, interval=args.progress) as progress:
+            opts = _options(args, console, progress)
+            result = stop.stamp(simulate(chosen.spec, args.runs, args.steps, args.seed, opts))
+        stop.defer()
+        return stop.exit_code(_finish(args, chosen, result, console))

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ahvlab.checker import Spec, action, eventually, invariant
-from ahvlab.checker.engine import Options, bfs, search
+from ahvlab.checker.engine import Options, bfs
 from ahvlab.checker.examples import DieHard, DiningPhilosophers, TCommit, TwoPhase
 from ahvlab.checker.fpset import FPSet, as_fps, collision_probability
-from ahvlab.checker.run import check
+from ahvlab.checker.run import check, search
 from ahvlab.cli import main
 
 # -- the fingerprint table -----------------------------------------------------------------

@@ -57,6 +57,7 @@ def test_tui_opens_a_target_spec_like_the_shell_does(monkeypatch: pytest.MonkeyP
             return 0
 
     monkeypatch.setattr("ahvlab.tui.app.AhvlabApp", Recording)
+    monkeypatch.setattr("ahvlab.commands.tui.has_terminal", lambda: True)  # pytest's stdin is none
     assert main(["tui", "ahvlab.checker.examples.diehard:DieHard"]) == 0
     assert main(["tui", "--mutate", "no_fencing"]) == 0
     target, ahv = opened
