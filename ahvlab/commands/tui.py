@@ -44,8 +44,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def has_terminal() -> bool:
-    """Whether the app can run: keys come from stdin and the screen goes to stdout, both a terminal,
-    or a driver of its own talks to the user (``ahvlab serve`` runs the app with Textual's web driver)."""
-    if os.environ.get("TEXTUAL_DRIVER"):
+    """Whether the app can run: keys come from stdin and the screen goes to stdout, both a terminal.
+
+    Under ``ahvlab serve`` textual-serve runs the app on pipes with its web driver: the browser is the terminal.
+    """
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
         return True
     return sys.stdin.isatty() and sys.stdout.isatty()
