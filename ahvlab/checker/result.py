@@ -59,6 +59,8 @@ class Violation:
     name: str
     doc: str
     trace: Trace
+    blame: str | None = None
+    """Which parts of the last state make an invariant false, in one line (the spec's ``blame`` hook)."""
 
 
 @dataclass
@@ -73,6 +75,17 @@ class Result:
     """``sometimes`` properties: the shortest trace to an example, or None if none was found."""
     complete: bool = True
     """True when the whole reachable space (within the constraint) was explored."""
+    violations: list[Violation] = field(default_factory=list)
+    """Every property that failed, in the order found (``violation`` is the first): one at most, unless the
+    run kept going (``check --continue``), and then each name once with its first (BFS: shortest) counterexample."""
+    continued: bool = False
+    """The search went on after a violation (``check --continue``): properties not in ``violations`` held."""
+
+    def all_violations(self) -> list[Violation]:
+        """``violations``, or the one ``violation`` when a front end set only that."""
+        if self.violations:
+            return list(self.violations)
+        return [self.violation] if self.violation is not None else []
 
     @property
     def verdict(self) -> Verdict:

@@ -41,4 +41,12 @@ def check(
     result = search(spec, opts, engine, observers)
     if not live or recorder is None:
         return result
-    return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+    return check_graph(
+        spec,
+        recorder,
+        result,
+        inits=opts.init_states,
+        properties=properties,
+        fairness=fairness,
+        keep_going=opts.keep_going,
+    )

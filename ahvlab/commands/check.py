@@ -12,7 +12,7 @@ from rich.console import Console
 from ahvlab.checker.engine import GraphRecorder, Observer, Options, simulate
 from ahvlab.checker.errors import UsageError
 from ahvlab.checker.graph import graph_of, write_graph
-from ahvlab.checker.itf import write_itf
+from ahvlab.checker.itf import itf_name, write_itf
 from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
 from ahvlab.checker.output import check_outputs
@@ -51,6 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
     p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
     p.add_argument(
+        "--continue",
+        dest="keep_going",
+        action="store_true",
+        help="go on after a violation: report each violated property once, each with its shortest counterexample "
+        "(--itf FILE then writes one file per violation: cex.itf.json -> cex.NAME.itf.json, or put {name} in FILE)",
+    )
+    p.add_argument(
         "--no-liveness", action="store_true", help="skip the temporal properties (eventually, leads-to): safety only"
     )
     p.set_defaults(run=run_check)
@@ -77,18 +84,22 @@ def _options(args: argparse.Namespace, console: Console, progress: Progress | No
         invariants=args.invariant,
         progress=progress,
         progress_interval=args.progress,
+        keep_going=getattr(args, "keep_going", False),
     )
 
 
 def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> int:
     spec = chosen.spec
+    written: list[str] = []
     if args.itf:
         if result.violation is None:
             console.print(f"No counterexample: {args.itf} not written.", style="yellow")
-        else:
-            v = result.violation
+        for v in result.all_violations() if getattr(args, "keep_going", False) else [result.violation]:
+            if v is None:
+                continue
+            path = itf_name(args.itf, v.name) if getattr(args, "keep_going", False) else args.itf
             write_itf(
-                args.itf,
+                path,
                 spec,
                 v.trace,
                 force=args.force,
@@ -96,14 +107,15 @@ def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: C
                 status="violation",
                 description=f"{v.kind} {v.name}: {v.doc}",
             )
+            written.append(path)
     if args.junit:
         write_junit(args.junit, check_junit(spec, result), force=args.force)
     if args.json:
         print(json.dumps(result_json(result, spec), indent=2))
     else:
         print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
-        if args.itf and result.violation is not None:
-            console.print(f"Counterexample written to {args.itf} (ITF).")
+        for path in written:
+            console.print(f"Counterexample written to {path} (ITF).")
     return result.exit_code
 
 
@@ -129,6 +141,8 @@ def run_check(args: argparse.Namespace) -> int:
     chosen = choose_spec(args)
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
+    if args.keep_going and args.itf:
+        _preflight_each_itf(args, chosen)
     if not args.json:
         n = len(chosen.spec.invariants())
         console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
@@ -146,6 +160,18 @@ def run_check(args: argparse.Namespace) -> int:
     if live and result.violation is None and result.figures.liveness_seconds is None:
         console.print("[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete.")
     return _finish(args, chosen, result, console)
+
+
+def _preflight_each_itf(args: argparse.Namespace, chosen: Chosen) -> None:
+    # --continue writes one trace per violated property: every file it may write is checked before the search.
+    spec = chosen.spec
+    names = [i.name for i in spec.invariants()] + ["deadlock"] + [p.name for p in temporal_properties(spec)]
+    check_outputs(
+        [(f"--itf ({name})", itf_name(args.itf, name), "itf") for name in names]
+        + [("--junit", args.junit, "junit"), ("--dot", args.dot, "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )
 
 
 def run_simulate(args: argparse.Namespace) -> int:
