@@ -59,3 +59,5 @@ def report(ctx: Context, *, changes: bool) -> None:
     ctx.show_narration()
     for v in s.violated():
         ctx.say(f"  !! invariant {v.name} violated" + (f": {v.doc}" if v.doc else ""))
+        if v.blame:
+            ctx.say(f"  !! why: {v.blame}")

@@ -36,4 +36,6 @@ class InvariantsPanel(FramePanel):
                 text.append(s.name, "bold red")
                 if s.doc:
                     text.append(f"\n  {s.doc}", "red")
+                if s.blame:
+                    text.append(f"\n  why: {s.blame}", "bold red")
         return text
