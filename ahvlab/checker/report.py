@@ -204,6 +204,8 @@ def violation_json(v: Violation, spec: Spec, *, trace: bool = True) -> dict[str,
     """One violation as ``--json`` gives it: kind, name, doc, blame, trace_length, loop, and the trace."""
     out: dict[str, Any] = {"kind": v.kind, "name": v.name, "doc": v.doc, "trace_length": len(v.trace)}
     out["blame"] = v.blame
+    if v.shrunk_from is not None:
+        out["shrunk_from"] = v.shrunk_from
     if v.trace.loop is not None:
         out["loop"] = v.trace.loop
     if trace:

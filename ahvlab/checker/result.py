@@ -61,6 +61,8 @@ class Violation:
     trace: Trace
     blame: str | None = None
     """Which parts of the last state make an invariant false, in one line (the spec's ``blame`` hook)."""
+    shrunk_from: int | None = None
+    """``simulate --shrink``: the length (in states) of the random walk that first found it; None if not shrunk."""
 
 
 @dataclass

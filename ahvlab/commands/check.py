@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import signal
 import sys
 
 from rich.console import Console
 
-from ahvlab.checker.engine import GraphRecorder, Observer, Options, simulate
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, select_named, simulate
 from ahvlab.checker.errors import UsageError
 from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import itf_name, write_itf
@@ -19,6 +20,7 @@ from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import Progress, print_result, result_json
 from ahvlab.checker.result import Result
 from ahvlab.checker.run import check
+from ahvlab.checker.shrink import simulate_shrinking
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
 
 
@@ -70,7 +72,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_spec_arguments(s)
     s.add_argument("--runs", type=positive(int), default=100, metavar="N", help="behaviours to run (100)")
     s.add_argument("--steps", type=positive(int), default=50, metavar="M", help="steps per behaviour (50)")
-    s.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (0)")
+    s.add_argument(
+        "--seed", type=int, metavar="S", help="random seed (default: a random one, always printed; S repeats a run)"
+    )
+    s.add_argument(
+        "--shrink",
+        action="store_true",
+        help="shrink the violation found to a locally minimal counterexample (hypothesis' shrinker, every candidate "
+        "replayed); --json then gives violation.shrunk_from",
+    )
     _add_bounds(s)
     s.set_defaults(run=run_simulate)
 
@@ -88,7 +98,7 @@ def _options(args: argparse.Namespace, console: Console, progress: Progress | No
     )
 
 
-def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> int:
+def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console, seed: int | None = None) -> int:
     spec = chosen.spec
     written: list[str] = []
     if args.itf:
@@ -111,7 +121,10 @@ def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: C
     if args.junit:
         write_junit(args.junit, check_junit(spec, result), force=args.force)
     if args.json:
-        print(json.dumps(result_json(result, spec), indent=2))
+        out = result_json(result, spec)
+        if seed is not None:
+            out["seed"] = seed
+        print(json.dumps(out, indent=2))
     else:
         print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
         for path in written:
@@ -178,11 +191,25 @@ def run_simulate(args: argparse.Namespace) -> int:
     _preflight(args)
     console = _console(args)
     chosen = choose_spec(args)
-    if not args.json:
-        console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}")
+    # TLC and Quint pick a fresh seed per run and print it, so any run can be repeated with --seed.
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    opts = _options(args, console, None)
+    if args.shrink and not select_named("invariant", chosen.spec.invariants(), opts.invariants) and not opts.deadlock:
+        raise UsageError(
+            f"--shrink has nothing to shrink: {chosen.spec.name} has no invariant to check and --no-deadlock is set"
+        )
+    shrink = " (then shrink the violation)" if args.shrink else ""
+    console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {seed}{shrink}")
     with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
-        result = simulate(chosen.spec, args.runs, args.steps, args.seed, _options(args, console, progress))
-    return _finish(args, chosen, result, console)
+        run = simulate_shrinking if args.shrink else simulate
+        result = run(chosen.spec, args.runs, args.steps, seed, _options(args, console, progress))
+    if args.shrink and not args.json:
+        v = result.violation
+        if v is None:
+            console.print("No violation found: nothing to shrink.", style="yellow")
+        elif v.shrunk_from is not None:
+            console.print(f"Shrunk the counterexample from {v.shrunk_from} to {len(v.trace)} states.")
+    return _finish(args, chosen, result, console, seed=seed)
 
 
 class _interrupt_as_keyboard:
