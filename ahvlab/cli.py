@@ -12,10 +12,10 @@ from ahvlab.checker.engine import SpecError
 from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.result import EXIT_SPEC
 from ahvlab.checker.trace import ReplayError
-from ahvlab.commands import capacity, check, scenario, shell, trace, tui
+from ahvlab.commands import capacity, check, mutations, scenario, shell, trace, tui
 
 # Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
-COMMANDS = (check, scenario, tui, shell, capacity, trace)
+COMMANDS = (check, scenario, tui, shell, capacity, trace, mutations)
 
 
 class _Parser(argparse.ArgumentParser):
