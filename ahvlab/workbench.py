@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ahvlab.checker.engine import Options
-from ahvlab.checker.errors import SpecLoadError, UsageError
+from ahvlab.checker.errors import SpecLoadError, UsageError, UserError
 from ahvlab.checker.itf import decode, read_itf, trace_from_itf, write_itf
 from ahvlab.checker.loader import load_spec, parse_assignments
 from ahvlab.checker.result import Result
@@ -130,7 +130,15 @@ def spec_for_trace(meta: Mapping[str, Any], file: str) -> tuple[Spec, str, Confi
             raise SpecLoadError(exc.message, file=file, key=exc.key, expected=exc.expected) from None
         config = config or default_config()
         return AHVSpec(config), source, config
-    return load_spec(source, params), source, None
+    try:
+        return load_spec(source, params), source, None
+    except UserError as exc:
+        if exc.file:  # the spec's own file and line (a syntax error, an exception at its import)
+            raise
+        # "no module 'x'" alone would not say that the name came from the trace.
+        raise SpecLoadError(
+            f"{source!r}: {exc.message}", file=file, key="#meta.source", expected=exc.expected
+        ) from None
 
 
 def is_target(arg: str) -> bool:

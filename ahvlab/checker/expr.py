@@ -28,6 +28,11 @@ from typing import Any
 MAX_LENGTH = 2000
 MAX_NESTING = 40
 MAX_RANGE = 100_000
+MAX_STEPS = 1_000_000
+"""Evaluation steps (nodes visited) one expression may take: nested generators multiply, and a checkpoint typed
+into the shell or the TUI must answer, not run for hours."""
+MAX_BITS = 4096
+"""An integer result larger than this many bits is refused (repeated products grow without bound)."""
 
 
 class ExprError(Exception):
@@ -460,6 +465,8 @@ def _binop(op: str, a: Any, b: Any) -> Any:
     if op == "-":
         return a - b
     if op == "*":
+        if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_BITS:
+            raise ExprError("the number is too large")
         result = a * b
         if isinstance(result, float) and not math.isfinite(result):
             raise ExprError("the number is too large")
@@ -502,9 +509,13 @@ def _truth(v: Any, what: str) -> bool:
 class _Eval:
     def __init__(self, env: Mapping[str, Any]) -> None:
         self.env = env
+        self.steps = 0
 
     def run(self, node: Node, local: dict[str, Any]) -> Any:
         k = node.kind
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise ExprError(f"the expression takes more than {MAX_STEPS:,} steps to evaluate", node.col)
         try:
             if k == "const":
                 return node.value

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ahvlab.checker.output import safe_write_text
-from ahvlab.checker.report import figure_lines, trace_lines
-from ahvlab.checker.result import Result
+from ahvlab.checker.report import closing_line, figure_lines, trace_lines
+from ahvlab.checker.result import STOP_EXIT_CODES, Result
 from ahvlab.checker.spec import Spec
 
 
@@ -99,8 +99,11 @@ def check_junit(spec: Spec, result: Result) -> list[Suite]:
         why = f"Why: {f.blame}\n" if f.blame else ""
         return why + "\n".join(trace_lines(spec, f.trace))
 
+    chosen = None if result.invariants is None else set(result.invariants)
     for inv in spec.invariants():
-        if inv.name in failed and failed[inv.name].kind == "invariant":
+        if chosen is not None and inv.name not in chosen:
+            cases.append(Case(inv.name, cls, 0.0, skipped="not checked: not chosen by --invariant"))
+        elif inv.name in failed and failed[inv.name].kind == "invariant":
             cases.append(
                 Case(
                     inv.name, cls, result.figures.seconds, f"Invariant {inv.name} is violated: {inv.doc}", cex(inv.name)
@@ -140,6 +143,10 @@ def check_junit(spec: Spec, result: Result) -> list[Suite]:
         # An example is a demonstration, not a requirement: not finding one does not fail the run.
         where = f"within {reason}" if reason else "in any reachable state" if v is None else f"before {v.name}"
         cases.append(Case(f"example {name}", cls, 0.0, skipped=f"example {name} was not found {where}"))
+    if v is None and result.figures.stopped in STOP_EXIT_CODES:
+        # A run a signal or the memory stopped exits non-zero: the report says so with an error, as CI expects.
+        why = closing_line(result) or result.figures.stopped
+        cases.append(Case("run", cls, result.figures.seconds, error=why, details=figures))
     props = {"bound": reason} if reason else {}
     return [Suite(spec.name, cases, result.figures.seconds, props)]
 

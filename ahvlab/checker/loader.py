@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ahvlab.checker.blame import raised
 from ahvlab.checker.errors import SpecCodeError, SpecLoadError, UsageError
 from ahvlab.checker.spec import Spec
 
@@ -29,6 +30,12 @@ def parse_assignments(items: list[str] | None) -> dict[str, Any]:
             out[key.strip()] = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
             out[key.strip()] = raw
+        except (MemoryError, RecursionError):
+            # Python's parser gives up on very long or deeply nested text (100k brackets).
+            raise UsageError(
+                f"--set {key.strip()}: a value of {len(raw)} characters is too long or too deeply nested",
+                expected="a Python literal or a plain string",
+            ) from None
     return out
 
 
@@ -43,17 +50,10 @@ def _no_bytecode() -> Iterator[None]:
         sys.dont_write_bytecode = before
 
 
-def _raised(exc: BaseException) -> str:
-    if isinstance(exc, SystemExit):
-        return f"called sys.exit({exc.code!r})"
-    text = " ".join(str(exc).split())
-    return f"raised {type(exc).__name__}" + (f": {text}" if text else "")
-
-
 def _import_error(exc: BaseException, what: str, path: Path | None) -> SpecLoadError:
     """The one-line error for a spec whose import raised (or called ``sys.exit``), at the spec's own line."""
     line = _line_in(exc, path) if path is not None else None
-    return SpecCodeError(f"at the import of {what}: it {_raised(exc)}", file=str(path) if path else None, line=line)
+    return SpecCodeError(f"at the import of {what}: it {raised(exc)}", file=str(path) if path else None, line=line)
 
 
 def _import_file(path: Path) -> Any:
@@ -162,7 +162,7 @@ def build_spec(cls: type[Spec], params: Mapping[str, Any] | None = None) -> Spec
             file = None
         where = Path(file) if file else None
         raise SpecCodeError(
-            f"in the constructor of {cls.__name__}: it {_raised(exc)}",
+            f"in the constructor of {cls.__name__}: it {raised(exc)}",
             file=str(where) if where else None,
             line=_line_in(exc, where) if where else None,
         ) from None

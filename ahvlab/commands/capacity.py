@@ -22,7 +22,16 @@ from ahvlab.model.capacity import (
     start_in_order,
 )
 
-_VM = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)=(?P<size>\d+)@(?P<host>\d+)$")
+_VM = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)=(?P<size>[0-9]+)@(?P<host>[0-9]+)$")
+_DIGITS = 15
+"""No capacity or size has more digits (z3 and the knapsack take any int; a 5000-digit one is a typo)."""
+
+
+def _number(text: str, key: str, what: str) -> int:
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
+    if len(text) > _DIGITS:
+        raise UsageError(f"{what} {text[:20]}... has {len(text)} digits", key=key, expected=f"at most {_DIGITS}")
+    return int(text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,11 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def parse_hosts(text: str) -> tuple[int, ...]:
     """``"100,100,100"`` -> ``(100, 100, 100)``; a bad list raises :class:`UsageError`."""
     parts = [x.strip() for x in text.split(",")]
-    if not parts or any(not x.isdigit() for x in parts):
+    if not parts or any(not (x.isascii() and x.isdigit()) for x in parts):
         raise UsageError(
-            f"bad host list {text!r}", key="--hosts", expected="comma-separated integers, e.g. 100,100,100"
+            f"bad host list {text[:60]!r}", key="--hosts", expected="comma-separated integers, e.g. 100,100,100"
         )
-    caps = tuple(int(x) for x in parts)
+    caps = tuple(_number(x, "--hosts", "a capacity") for x in parts)
     if len(caps) < 2:
         raise UsageError(f"{len(caps)} host given", key="--hosts", expected="at least 2 hosts")
     return caps
@@ -94,11 +103,11 @@ def parse_vm(text: str, hosts: int) -> Vm:
     """``"VM01=70@1"`` -> ``Vm("VM01", 70, 0)`` (host 0-based inside); bad syntax raises :class:`UsageError`."""
     got = _VM.match(text.strip())
     if got is None:
-        raise UsageError(f"bad VM {text!r}", key="--vm", expected="NAME=SIZE@HOST, e.g. VM01=70@1")
-    host = int(got["host"])
+        raise UsageError(f"bad VM {text[:60]!r}", key="--vm", expected="NAME=SIZE@HOST, e.g. VM01=70@1")
+    host = _number(got["host"], "--vm", "a host number")
     if not 1 <= host <= hosts:
         raise UsageError(f"{text}: host {host} out of range", key="--vm", expected=f"a host from 1 to {hosts}")
-    return Vm(got["name"], int(got["size"]), host - 1)
+    return Vm(got["name"], _number(got["size"], "--vm", "a size"), host - 1)
 
 
 def _label(failed: tuple[int, ...]) -> str:
@@ -106,7 +115,7 @@ def _label(failed: tuple[int, ...]) -> str:
 
 
 def report(verdicts: list[Admission], final: Plan, hosts: list[HostFigures], policy: Policy) -> dict[str, Any]:
-    """The ``--json`` object (its field names are pinned by tests/capacity/test_cli.py)."""
+    """The ``--json`` object (its field names are pinned by tests/model/capacity/test_cli.py)."""
     index = {vm.name: k for k, vm in enumerate(final.vms)}
     vms = []
     for a in verdicts:

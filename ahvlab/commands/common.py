@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ def positive(kind: type[int] | type[float], unit: str = "number") -> Callable[[s
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a {unit}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite {unit}")
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
         return value
@@ -44,10 +47,23 @@ def positive(kind: type[int] | type[float], unit: str = "number") -> Callable[[s
     return parse
 
 
+def nonempty(what: str) -> Callable[[str], str]:
+    """An argparse type: a non-empty string (``--config ""`` is a mistake, not "no config")."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"empty {what}")
+        return text
+
+    parse.__name__ = what
+    return parse
+
+
 def add_spec_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "target",
         nargs="?",
+        type=nonempty("TARGET"),
         metavar="TARGET",
         help="path/to/file.py:ClassName or package.module:ClassName (default: the AHV model)",
     )
@@ -61,7 +77,9 @@ def add_spec_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="switch a mutation of the AHV model on (repeatable)",
     )
-    p.add_argument("--config", metavar="FILE", help="a TOML cluster config for the AHV model")
+    p.add_argument(
+        "--config", type=nonempty("config file name"), metavar="FILE", help="a TOML cluster config for the AHV model"
+    )
 
 
 def choose_spec(args: argparse.Namespace) -> Chosen:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.output import read_user_text
+from ahvlab.commands.common import nonempty
 from ahvlab.workbench import open_workbench
 
 EPILOG = """\
@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_open_arguments(p)
-    p.add_argument("--script", metavar="FILE", help="run the commands in FILE (- for stdin) and exit")
+    p.add_argument(
+        "--script",
+        type=nonempty("script file name"),
+        metavar="FILE",
+        help="run the commands in FILE (- for stdin) and exit",
+    )
     p.add_argument("--keep-going", action="store_true", help="in a script, go on after a failed command")
     p.set_defaults(run=run)
 
@@ -38,6 +43,7 @@ def add_open_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "target",
         nargs="?",
+        type=nonempty("SCENARIO|TRACE|TARGET"),
         metavar="SCENARIO|TRACE|TARGET",
         help="a scenario name or .toml file, an .itf.json trace, or path/file.py:Class (default: the AHV model)",
     )
@@ -50,12 +56,8 @@ def add_open_arguments(p: argparse.ArgumentParser) -> None:
 def read_script(name: str) -> list[str]:
     if name == "-":
         return sys.stdin.read().splitlines()
-    try:
-        return Path(name).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read script: {exc.strerror}", file=name) from exc
-    except UnicodeDecodeError as exc:
-        raise SpecLoadError(f"not a text file: {exc.reason}", file=name) from exc
+    # Only a regular file: a FIFO or a device named by mistake must not block the shell.
+    return read_user_text(name, what="script").splitlines()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,10 +9,11 @@ from typing import Any
 from rich.console import Console
 
 from ahvlab.checker.itf import encode, read_itf, trace_from_itf
-from ahvlab.checker.report import trace_lines
+from ahvlab.checker.report import changed_paths, trace_lines
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Trace
 from ahvlab.checker.watch import Value, compile_expr, evaluate
+from ahvlab.commands.common import nonempty
 from ahvlab.workbench import spec_for_trace
 
 
@@ -23,7 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Read FILE (ITF JSON), rebuild the spec named in its #meta.source, replay every step, "
         "and print the steps with only what changed. Exit 0 if it replays, 150 if it does not.",
     )
-    p.add_argument("file", metavar="FILE", help="an .itf.json trace written by ahvlab (or by Quint/Apalache)")
+    p.add_argument(
+        "file",
+        type=nonempty("trace file name"),
+        metavar="FILE",
+        help="an .itf.json trace written by ahvlab (or by Quint/Apalache)",
+    )
     p.add_argument("--all", action="store_true", help="print every variable of every state, not only changes")
     p.add_argument("--json", action="store_true", help="print the replayed steps as JSON")
     p.add_argument(
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 "action": st.action,
                 "params": {k: encode(v) for k, v in st.params.items()},
                 "time": spec.time_of(st.state),
+                "changed": changed_paths(spec, trace.steps[i - 1].state if i else None, st.state),
             }
             if exprs:
                 step["expr"] = {
@@ -60,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             steps.append(step)
         print(json.dumps({"source": source, "spec": spec.name, "loop": trace.loop, "steps": steps}, indent=2))
         return 0
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
     console.print(f"{args.file}: {len(trace)} states of {spec.name} ({source}), replayed.")
     if exprs:
         for line in expr_table(spec, trace, [e.text for e in exprs], values):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from ahvlab.checker.errors import UsageError
 from ahvlab.commands.common import positive
 from ahvlab.commands.shell import add_open_arguments
 from ahvlab.workbench import open_workbench
@@ -32,6 +34,14 @@ def run(args: argparse.Namespace) -> int:
     from ahvlab.tui.app import AhvlabApp
 
     workbench = open_workbench(args.target, mutations=args.mutate, assign=args.assign)
+    if not has_terminal():
+        # Without a terminal Textual would wait for keys that never come.
+        raise UsageError("ahvlab tui needs a terminal", expected="a terminal, or `ahvlab shell --script FILE`")
     app = AhvlabApp(workbench, check_seconds=args.check_seconds)
     code = app.run()
     return int(code or 0)
+
+
+def has_terminal() -> bool:
+    """Whether the app can run: keys come from stdin and the screen goes to stdout, both a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.errors import SpecLoadError, toml_error_place
 from ahvlab.checker.output import read_user_text
 from ahvlab.model.mutations import MUTATIONS, Mutation, UnknownMutation, mutations
 
@@ -434,10 +434,9 @@ def load_config(path: str | Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise SpecLoadError(
-            f"not valid TOML: {exc}", file=str(p), line=int(m.group(1)) if m else None, expected="TOML"
-        ) from None
+        msg, line, column = toml_error_place(exc, text)
+        where = f" (column {column})" if column is not None else ""
+        raise SpecLoadError(f"not valid TOML: {msg}{where}", file=str(p), line=line, expected="TOML") from None
     table: Mapping[str, Any] = data
     if "cluster" in data and isinstance(data["cluster"], Mapping) and len(data) == 1:
         table = data["cluster"]

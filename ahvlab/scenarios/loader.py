@@ -7,9 +7,11 @@ expected. The format is documented in docs/scenarios.md.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ahvlab.checker.env import state_env
-from ahvlab.checker.errors import SpecLoadError, UserError
+from ahvlab.checker.errors import SpecLoadError, UserError, toml_error_place
 from ahvlab.checker.expr import Expr, ExprError
 from ahvlab.checker.expr import parse as parse_expr
 from ahvlab.checker.loader import load_spec
@@ -26,6 +28,7 @@ from ahvlab.checker.session import Session, SessionError
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
 from ahvlab.model import MUTATIONS, AHVSpec, Config, config_from_dict, default_config
+from ahvlab.model.config import HA_MODES
 from ahvlab.scenarios.locate import Locator
 
 TICK = "tick"
@@ -355,15 +358,10 @@ def _load_target(target: str, constants: Mapping[str, Any], file: str) -> Spec:
         ) from exc
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError, file: str) -> SpecLoadError:
-    msg = str(exc)
-    m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-    line = int(m.group(1)) if m else None
-    text = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
-    if m:
-        text += f" (column {m.group(2)})"
-    if "end of document" in msg:
-        line = None
+def _syntax_error(exc: tomllib.TOMLDecodeError, file: str, source: str) -> SpecLoadError:
+    text, line, column = toml_error_place(exc, source)
+    if column is not None:
+        text += f" (column {column})"
     return SpecLoadError(
         f"TOML syntax error: {text}", file=file, line=line, expected="valid TOML, see docs/scenarios.md"
     )
@@ -374,7 +372,7 @@ def parse_scenario(text: str, file: str = "<scenario>", *, name: str | None = No
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(exc, file) from None
+        raise _syntax_error(exc, file, text) from None
     except (ValueError, RecursionError) as exc:
         raise SpecLoadError(f"TOML error: {exc}", file=file, expected="valid TOML") from None
     try:
@@ -573,6 +571,9 @@ def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ..
     if mutations:
         changes["mutations"] = frozenset(config.mutations) | frozenset(mutations)
     if ha_mode is not None:
+        # Checked here, where the key's line is known (the model would check it later, with no file or line).
+        if ha_mode not in HA_MODES:
+            raise r.fail(("scenario", "ha_mode"), f"unknown HA mode {ha_mode!r}", " or ".join(HA_MODES))
         changes["ha_mode"] = ha_mode
     if changes:
         try:
@@ -667,6 +668,10 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if p.is_dir():
         raise SpecLoadError("is a folder", file=str(p), expected="a scenario .toml file")
+    with contextlib.suppress(OSError, ValueError):
+        # A FIFO or a device named by mistake would block the read, or never end.
+        if not stat.S_ISREG(p.stat().st_mode):
+            raise SpecLoadError("is not a regular file (a FIFO or a device)", file=str(p), expected="a .toml file")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:

@@ -8,7 +8,10 @@ progress and verdict come back as messages.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import signal
 import threading
 from typing import Any, ClassVar
 
@@ -22,7 +25,7 @@ from textual.widgets import Footer
 from ahvlab.checker.engine import Options, SpecError
 from ahvlab.checker.errors import UserError
 from ahvlab.checker.report import verdict_lines
-from ahvlab.checker.result import Result
+from ahvlab.checker.result import EXIT_SIGINT, EXIT_SIGTERM, Result
 from ahvlab.checker.session import SessionError
 from ahvlab.checker.trace import ReplayError
 from ahvlab.tui import view
@@ -120,6 +123,10 @@ class AhvlabApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._exit_on_sigterm()
+        # Priority: the focused table would take Ctrl-C as "copy" and the app would never hear it. Bound
+        # here, not in BINDINGS, which the help screen lists key by key (Ctrl-C is every program's quit key).
+        self._bindings.bind("ctrl+c", "help_quit", show=False, priority=True)
         self.refresh_trace("opened")
         self.query_one(TimelineTable).focus()
         opening = " · ".join(self.wb.messages)
@@ -366,6 +373,27 @@ class AhvlabApp(App[int]):
     async def action_quit(self) -> None:
         self._stop_check.set()
         self.exit(0)
+
+    def on_unmount(self) -> None:
+        # However the app ends (a test's run_test too), a check still running in its thread is stopped: it
+        # would outlive the app, and at exit keep the process alive (pytest-xdist then SIGINTs its worker,
+        # the KeyboardInterrupt landing in whatever runs, e.g. hypothesis' gc callback).
+        self._stop_check.set()
+
+    def action_help_quit(self) -> None:
+        # Textual binds Ctrl-C to a hint about the quit key; here it quits, as in any terminal program (130).
+        self._stop_check.set()
+        self.exit(EXIT_SIGINT)
+
+    def _exit_on_sigterm(self) -> None:
+        """SIGTERM ends the app through Textual, which puts the terminal back (no alternate screen left)."""
+
+        def terminate() -> None:
+            self._stop_check.set()
+            self.exit(EXIT_SIGTERM)
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # no signals here (a test's loop)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, terminate)
 
 
 HELP = {

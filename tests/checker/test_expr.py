@@ -108,3 +108,14 @@ def test_nothing_reaches_python_eval():
     for text in ("__import__('os')", "().__class__", "lambda: 1", "[x for x in hosts]"):
         with pytest.raises(ExprError):
             parse(text).evaluate(ENV)
+
+
+def test_nested_generators_stop_at_the_step_budget_with_one_error():
+    text = "sum(sum(sum(1 for c in range(1000)) for b in range(1000)) for a in range(1000))"
+    with pytest.raises(ExprError, match="more than 1,000,000 steps"):
+        parse(text).evaluate({})
+
+
+def test_repeated_products_stop_before_the_number_is_huge():
+    with pytest.raises(ExprError, match="too large"):
+        parse("*".join(["x"] * 100)).evaluate({"x": 10**40})

@@ -1,4 +1,4 @@
-"""Issue 4: leader election, failure detection, fencing, restart and IPAM, to the second."""
+"""The control plane: leader election, failure detection, fencing, restart and IPAM, to the second."""
 
 from __future__ import annotations
 
@@ -222,7 +222,7 @@ def test_leases_in_memory_hands_vm1s_address_to_the_restarted_vm3() -> None:
 
 
 def test_a_vm_doing_no_io_becomes_a_phantom_but_never_gets_storage_access() -> None:
-    """The issue 4 question, answered by the checker."""
+    """A guest that never does I/O outlives its restart: the checker shows two copies, never two with storage."""
     c = default_config()
     quiet = dataclasses.replace(c, vms=(dataclasses.replace(c.vms[0], does_io=False), *c.vms[1:]))
     spec, r = check(quiet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,11 @@ def test_an_unreadable_script_exits_150_with_one_line(tmp_path: Path, capsys: py
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\xff\xfe\x00")
     assert main(["shell", TOY_TARGET, "--script", str(binary)]) == 150
-    assert capsys.readouterr().err.startswith(f"ahvlab: error: {binary}: not a text file")
+    assert capsys.readouterr().err.startswith(f"ahvlab: error: {binary}:1: byte 0xff is not UTF-8 text")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # read, it would block the shell forever
+    assert main(["shell", TOY_TARGET, "--script", str(fifo)]) == 150
+    assert capsys.readouterr().err == f"ahvlab: error: {fifo}: cannot read script: it is a FIFO (expected a file)\n"
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -54,9 +54,8 @@ def cmd_check(ctx: Context, call: Call) -> None:
         ctx.say(violation_headline(v) + (f": {v.doc.rstrip('.')}" if v.doc and v.kind != "deadlock" else "") + ".")
         if v.blame:
             ctx.say(f"Why: {v.blame}")
-    for line in figure_lines(f, result.engine):
-        if not (ctx.script and " in " in line and line.rstrip(").").endswith("s")):
-            ctx.say(line)  # in a script, the lines with seconds are left out: a transcript must be stable
+    for line in figure_lines(f, result.engine, timing=not ctx.script):  # a script's transcript must be stable
+        ctx.say(line)
     if v is not None:
         if len(v.trace) == 1:
             ctx.say("The current state itself is the counterexample.")

@@ -33,8 +33,6 @@ def scenario_names(*, titles: bool = False) -> list[tuple[str, str]]:
 def cmd_load(ctx: Context, call: Call) -> None:
     if not call.words:
         found = scenario_names(titles=True)
-        if not found:
-            ctx.say("no scenarios in this build; `load FILE.itf.json` or `load default`")
         width = max((len(n) for n, _ in found), default=0)
         for name, title in found:
             ctx.say(f"  {name.ljust(width)}  {title}".rstrip())

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ahvlab.model import solver
 
-PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "ahvlab"
+PACKAGE = pathlib.Path(__file__).resolve().parents[3] / "ahvlab"
 
 
 def test_z3_is_imported_by_exactly_one_module_of_the_package() -> None:

@@ -88,7 +88,7 @@ def test_the_mutated_reserve_rules_are_flags(capsys: pytest.CaptureFixture[str])
     assert [v["admitted"] for v in data["vms"]] == [True, False]
 
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "capacity.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "capacity.md"
 
 
 def test_the_worked_example_in_the_docs_is_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
