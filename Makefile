@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/liveness.py
 	$(BIN)/python bench/capacity.py
 	$(BIN)/python bench/vs_tlc.py
+	$(BIN)/python bench/shrink.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,11 +12,11 @@ from ahvlab.checker.engine import SpecError
 from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.result import EXIT_OUT_OF_MEMORY, EXIT_SIGINT, EXIT_SIGTERM, EXIT_SPEC
 from ahvlab.checker.trace import ReplayError
-from ahvlab.commands import capacity, check, scenario, serve, shell, trace, tui
+from ahvlab.commands import capacity, check, mutations, scenario, serve, shell, trace, tui
 from ahvlab.commands.signals import Terminated
 
 # Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
-COMMANDS = (check, scenario, tui, serve, shell, capacity, trace)
+COMMANDS = (check, scenario, tui, serve, shell, capacity, trace, mutations)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -72,6 +72,9 @@ class Options:
     """Processes of a partitioned BFS (``ahvlab.checker.parallel``); 1: this process, 0: one per core."""
     ray: str | None = None
     """Run the partitioned BFS on Ray actors: ``local``, ``auto`` or ``ray://host:port`` (``ahvlab.checker.cluster``)."""
+    keep_going: bool = False
+    """``check --continue``: record each violated invariant (and deadlock) once, with the first (in BFS the
+    shortest) counterexample to it, and go on searching; ``Result.violations`` lists them."""
 
     def __post_init__(self) -> None:
         # Sequences given as lists are kept as tuples, so that an Options value cannot change under a run.
@@ -212,6 +215,15 @@ def spec_error(
     return SpecError(located(f"spec error in {where} of {type(spec).__name__}: it {raised(exc)}", file, line))
 
 
+def blame_of(spec: Spec, invariant: str, state: Any) -> str | None:
+    """The spec's one-line blame for a violated invariant (None when it has none to give)."""
+    try:
+        said = spec.blame(invariant, state)
+    except Exception as exc:
+        raise spec_error(exc, f"blame of {invariant!r}") from exc
+    return said.strip() or None if isinstance(said, str) else None
+
+
 class _Search:
     """What every engine shares: the spec's parts, the initial states, figures, bounds, progress and traces."""
 
@@ -233,6 +245,8 @@ class _Search:
         self.levels = Levels()
         """bfs: per level, each state's fingerprint and its parent's position."""
         self.violation: Violation | None = None
+        self.violations: list[Violation] = []
+        """With ``keep_going``: every violation recorded, first first (one per name)."""
         self.reduced = False
         """Whether partial-order reduction was on for this run."""
         self.fingerprint: Callable[[Any], int] = fingerprint
@@ -332,21 +346,34 @@ class _Search:
             steps.append(step)
         return Trace(tuple(steps))
 
+    def record(self, v: Violation) -> None:
+        """Keep a violation; stop the search unless ``keep_going``."""
+        if self.violation is None:
+            self.violation = v
+        self.violations.append(v)
+        if not self.opts.keep_going:
+            raise _Stop
+
+    def recorded(self, name: str) -> bool:
+        """Whether ``keep_going`` already holds a counterexample for ``name`` (the first found is kept)."""
+        return any(v.name == name for v in self.violations)
+
     def fail_invariant(self, inv: Invariant, parent_key: Any | None, state: Any, ai: int) -> None:
+        if self.recorded(inv.name):
+            return
         trace = self.rebuild(parent_key, state, ai)
         if inv.fn(trace.last):
             raise ReplayError(f"invariant {inv.name!r} holds on the replayed trace: a nondeterministic spec?")
-        self.violation = Violation("invariant", inv.name, inv.doc, trace)
-        raise _Stop
+        self.record(Violation("invariant", inv.name, inv.doc, trace, blame_of(self.spec, inv.name, trace.last)))
 
     def fail_invariant_fn(self, fn: Callable[[Any], bool], parent_key: Any | None, state: Any, ai: int) -> None:
         inv = next(i for i in self.invariants if i.fn is fn)
         self.fail_invariant(inv, parent_key, state, ai)
 
     def fail_deadlock(self, k: Any) -> None:
-        trace = self.rebuild(k)
-        self.violation = Violation("deadlock", "deadlock", "no action is enabled", trace)
-        raise _Stop
+        if self.recorded("deadlock"):
+            return
+        self.record(Violation("deadlock", "deadlock", "no action is enabled", self.rebuild(k)))
 
     def check_state(self, parent_key: Any | None, state: Any, ai: int) -> None:
         for inv in self.invariants:
@@ -429,14 +456,18 @@ class _Search:
         for prop in self.examples:
             k = self.found.get(prop.name)
             examples[prop.name] = self.rebuild(k) if k is not None else None
+        # With keep_going a violation does not cut the search short: the run is complete if it explored everything.
+        complete = complete and (self.violation is None or self.opts.keep_going)
         return Result(
             self.spec.name,
             self.engine,
             f,
             self.violation,
             examples,
-            complete and self.violation is None,
+            complete,
             invariants=self.checked(),
+            violations=self.violations,
+            continued=self.opts.keep_going,
         )
 
     def checked(self) -> tuple[str, ...] | None:
@@ -571,6 +602,9 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         generated = [0] * n_actions
         found = [0] * n_actions
         inv_fns = [inv.fn for inv in search.invariants]
+        # A violation stops the search inside a chunk, so its unvisited successors are taken off the figures;
+        # with keep_going the search goes on through them.
+        stops = 0 if opts.keep_going else 1
         examples = bool(search.examples)
         deadlock = opts.deadlock
         max_states = opts.max_states
@@ -712,7 +746,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                                     if j in cuts:
                                         for inv_fn in inv_fns:
                                             if not inv_fn(t):
-                                                generated[ai] -= end - j - 1
+                                                generated[ai] -= (end - j - 1) * stops
                                                 sync()
                                                 search.fail_invariant_fn(inv_fn, pref, t, ai)
                                         continue
@@ -731,7 +765,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                                         f.depth = depth + 1
                                     for inv_fn in inv_fns:
                                         if not inv_fn(t):
-                                            generated[ai] -= end - j - 1
+                                            generated[ai] -= (end - j - 1) * stops
                                             sync()
                                             f.queue = len(level) - i - 1 + len(nxt)
                                             search.fail_invariant_fn(inv_fn, pref, t, ai)
@@ -754,7 +788,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                                     f.depth = depth + 1
                                 for inv_fn in inv_fns:
                                     if not inv_fn(t):
-                                        generated[ai] -= end - j - 1
+                                        generated[ai] -= (end - j - 1) * stops
                                         sync()
                                         f.queue = len(level) - i - 1 + len(nxt)
                                         search.fail_invariant_fn(inv_fn, pref, t, ai)
@@ -934,7 +968,8 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
 
     def finish(trace: list[Step], kind: Literal["invariant", "deadlock"], name: str, doc: str) -> Violation:
         replayed = replay(spec, [st.state for st in trace], [(st.action, st.params) for st in trace], inits)
-        return Violation(kind, name, doc, replayed)
+        blame = blame_of(spec, name, replayed.last) if kind == "invariant" else None
+        return Violation(kind, name, doc, replayed, blame)
 
     ai = -1
     try:

@@ -198,6 +198,20 @@ def write_itf(path: str | Path, spec: Spec, trace: Trace, *, force: bool = False
     safe_write_text(path, text, kind="itf", force=force)
 
 
+def itf_name(pattern: str, name: str) -> str:
+    """The file of one violation under ``check --continue --itf PATTERN``.
+
+    ``{name}`` in the pattern is replaced by the property's name (``cex-{name}.itf.json``);
+    otherwise the name goes before the extension: ``cex.itf.json`` -> ``cex.no_phantom_vm.itf.json``.
+    """
+    if "{name}" in pattern:
+        return pattern.replace("{name}", name)
+    for ext in (".itf.json", ".json"):
+        if pattern.endswith(ext):
+            return f"{pattern[: -len(ext)]}.{name}{ext}"
+    return f"{pattern}.{name}.itf.json"
+
+
 @dataclass(frozen=True)
 class ItfTrace:
     """An ITF file as read, before it is matched against a spec."""

@@ -62,7 +62,7 @@ def stop_reason(result: Result) -> str | None:
 
     ``max-depth 12``, ``max-states 50000``, ``max-seconds``, ``interrupted``, ...
     """
-    if result.complete or result.violation is not None:
+    if result.complete or (result.violation is not None and not result.continued):
         return None
     f = result.figures
     if result.engine == "simulate" and f.stopped is None:
@@ -82,20 +82,32 @@ def _bounded(reason: str | None) -> bool:
 
 
 def check_junit(spec: Spec, result: Result) -> list[Suite]:
-    """One suite for a check run: a case per invariant, one for deadlock, one per temporal property and example."""
-    v = result.violation
-    cex = "\n".join(trace_lines(spec, v.trace)) if v else ""
+    """One suite for a check run: a case per invariant, one for deadlock, one per temporal property and example.
+
+    After ``check --continue`` every violated property is a failure with its own counterexample.
+    """
+    failed = {f.name: f for f in result.all_violations()}
+    # After --continue the search went on past the violations: what did not fail held (within any bound).
+    v = None if result.continued else result.violation
     figures = "\n".join(figure_lines(result.figures))
     reason = stop_reason(result)
     cases: list[Case] = []
     cls = f"ahvlab.{spec.name}"
+
+    def cex(name: str) -> str:
+        f = failed[name]
+        why = f"Why: {f.blame}\n" if f.blame else ""
+        return why + "\n".join(trace_lines(spec, f.trace))
+
     chosen = None if result.invariants is None else set(result.invariants)
     for inv in spec.invariants():
         if chosen is not None and inv.name not in chosen:
             cases.append(Case(inv.name, cls, 0.0, skipped="not checked: not chosen by --invariant"))
-        elif v is not None and v.kind == "invariant" and v.name == inv.name:
+        elif inv.name in failed and failed[inv.name].kind == "invariant":
             cases.append(
-                Case(inv.name, cls, result.figures.seconds, f"Invariant {inv.name} is violated: {inv.doc}", cex)
+                Case(
+                    inv.name, cls, result.figures.seconds, f"Invariant {inv.name} is violated: {inv.doc}", cex(inv.name)
+                )
             )
         elif v is not None:
             cases.append(Case(inv.name, cls, 0.0, skipped=f"not decided: the search stopped at {v.name}"))
@@ -106,15 +118,17 @@ def check_junit(spec: Spec, result: Result) -> list[Suite]:
             cases.append(Case(inv.name, cls, 0.0, details=held))
         else:
             cases.append(Case(inv.name, cls, 0.0, skipped=f"not decided: the search was {reason}"))
-    if v is not None and v.kind == "deadlock":
-        cases.append(Case("deadlock", cls, result.figures.seconds, "Deadlock reached", cex))
+    if "deadlock" in failed and failed["deadlock"].kind == "deadlock":
+        cases.append(Case("deadlock", cls, result.figures.seconds, "Deadlock reached", cex("deadlock")))
     checked_live = result.figures.liveness_seconds is not None
     for prop in spec.properties():
         if prop.kind == "sometimes":
             continue
-        if v is not None and v.kind == "liveness" and v.name == prop.name:
+        if prop.name in failed and failed[prop.name].kind == "liveness":
             cases.append(
-                Case(prop.name, cls, result.figures.seconds, f"Temporal property {prop.name} is violated", cex)
+                Case(
+                    prop.name, cls, result.figures.seconds, f"Temporal property {prop.name} is violated", cex(prop.name)
+                )
             )
         elif checked_live and (v is None or v.kind == "liveness"):
             cases.append(Case(prop.name, cls, 0.0, details=f"holds: {prop.doc}"))

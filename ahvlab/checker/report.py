@@ -176,6 +176,11 @@ def verdict_lines(result: Result) -> list[str]:
     lines = [violation_headline(v) + "."]
     if v.doc and v.kind != "deadlock":
         lines.append(v.doc)
+    if v.blame:
+        lines.append(f"Why: {v.blame}")
+    others = [o.name for o in result.all_violations()[1:]]
+    if others:
+        lines.append(f"Also violated: {', '.join(others)}.")
     steps = len(v.trace) - 1
     what = "a lasso" if v.trace.loop is not None else "a counterexample"
     lines.append(f"The behaviour is {what} of {steps} step{'' if steps == 1 else 's'}.")
@@ -184,15 +189,26 @@ def verdict_lines(result: Result) -> list[str]:
 
 def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool = True) -> None:
     """The whole human report of a run, in TLC's words."""
-    v = result.violation
-    if v is not None:
+    found = result.all_violations()
+    for v in found:
         console.print("[bold red]Error:[/] ", end="")
         console.print(
             violation_headline(v) + "." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""), markup=False
         )
+        if v.blame:
+            console.print(f"Error: Why: {v.blame}", markup=False, highlight=False)
         console.print("Error: The behavior up to this point is:")
         for line in trace_lines(spec, v.trace):
             console.print(line, markup=False, highlight=False)
+    if result.continued and found:
+        n = len(found)
+        console.print(
+            f"{n} propert{'y' if n == 1 else 'ies'} violated (--continue): "
+            + ", ".join(f"{v.name} in {len(v.trace)} states" for v in found)
+            + ".",
+            markup=False,
+            highlight=False,
+        )
     for name, trace in result.examples.items():
         if trace is None:
             console.print(f"[yellow]Example {escape(name)}: not found[/] in the explored states.")
@@ -267,22 +283,33 @@ def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, 
         },
         "examples": {n: (len(t) if t is not None else None) for n, t in result.examples.items()},
     }
-    v = result.violation
-    if v is not None:
-        out["violation"] = {"kind": v.kind, "name": v.name, "doc": v.doc, "trace_length": len(v.trace)}
-        if v.trace.loop is not None:
-            out["violation"]["loop"] = v.trace.loop
-        if trace:
-            out["violation"]["trace"] = [
-                {
-                    "index": i,
-                    "action": st.action,
-                    "params": {k: encode(x) for k, x in st.params.items()},
-                    "time": spec.time_of(st.state),
-                    "changed": changed_paths(spec, v.trace.steps[i - 1].state if i else None, st.state),
-                }
-                for i, st in enumerate(v.trace.steps)
-            ]
+    found = result.all_violations()
+    if found:
+        out["violation"] = violation_json(found[0], spec, trace=trace)
+    # Every violation, the first being ``violation``: one, or with --continue one per name.
+    out["violations"] = [violation_json(v, spec, trace=trace) for v in found]
+    return out
+
+
+def violation_json(v: Violation, spec: Spec, *, trace: bool = True) -> dict[str, Any]:
+    """One violation as ``--json`` gives it: kind, name, doc, blame, trace_length, loop, and the trace."""
+    out: dict[str, Any] = {"kind": v.kind, "name": v.name, "doc": v.doc, "trace_length": len(v.trace)}
+    out["blame"] = v.blame
+    if v.shrunk_from is not None:
+        out["shrunk_from"] = v.shrunk_from
+    if v.trace.loop is not None:
+        out["loop"] = v.trace.loop
+    if trace:
+        out["trace"] = [
+            {
+                "index": i,
+                "action": st.action,
+                "params": {k: encode(x) for k, x in st.params.items()},
+                "time": spec.time_of(st.state),
+                "changed": changed_paths(spec, v.trace.steps[i - 1].state if i else None, st.state),
+            }
+            for i, st in enumerate(v.trace.steps)
+        ]
     return out
 
 

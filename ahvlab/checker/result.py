@@ -81,6 +81,10 @@ class Violation:
     name: str
     doc: str
     trace: Trace
+    blame: str | None = None
+    """Which parts of the last state make an invariant false, in one line (the spec's ``blame`` hook)."""
+    shrunk_from: int | None = None
+    """``simulate --shrink``: the length (in states) of the random walk that first found it; None if not shrunk."""
 
 
 @dataclass
@@ -97,6 +101,17 @@ class Result:
     """True when the whole reachable space (within the constraint) was explored."""
     invariants: tuple[str, ...] | None = None
     """The invariants checked, by name (``--invariant``); None when all of the spec's were."""
+    violations: list[Violation] = field(default_factory=list)
+    """Every property that failed, in the order found (``violation`` is the first): one at most, unless the
+    run kept going (``check --continue``), and then each name once with its first (BFS: shortest) counterexample."""
+    continued: bool = False
+    """The search went on after a violation (``check --continue``): properties not in ``violations`` held."""
+
+    def all_violations(self) -> list[Violation]:
+        """``violations``, or the one ``violation`` when a front end set only that."""
+        if self.violations:
+            return list(self.violations)
+        return [self.violation] if self.violation is not None else []
 
     @property
     def verdict(self) -> Verdict:

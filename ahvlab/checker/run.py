@@ -70,7 +70,15 @@ def check(
     if not live or recorder is None:
         return result
     try:
-        return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+        return check_graph(
+            spec,
+            recorder,
+            result,
+            inits=opts.init_states,
+            properties=properties,
+            fairness=fairness,
+            keep_going=opts.keep_going,
+        )
     except KeyboardInterrupt:
         # Stopped during liveness: the safety figures stand, the temporal properties are undecided.
         return _stopped(result, "interrupted")

@@ -362,6 +362,13 @@ class Spec(Component):
         """Names a checkpoint or trace expression may use besides the state's variables."""
         return {}
 
+    def blame(self, invariant: str, state: Any) -> str | None:
+        """Which parts of ``state`` make ``invariant`` false, in one line ("VM1 runs on host 1 and host 2").
+
+        Reports, ``--json``, the TUI and the shell show it under the violation; None: nothing to add.
+        """
+        return None
+
     # -- display hooks --------------------------------------------------------
 
     def format_state(self, state: Any) -> dict[str, Any]:

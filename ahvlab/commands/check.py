@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
-from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, simulate, spec_error
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, select_named, simulate, spec_error
 from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.graph import graph_of, write_graph
-from ahvlab.checker.itf import write_itf
+from ahvlab.checker.itf import itf_name, write_itf
 from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
 from ahvlab.checker.output import STDOUT, check_outputs
 from ahvlab.checker.report import Progress, plain_report, print_result, result_json
-from ahvlab.checker.result import EXIT_SPEC, Result
+from ahvlab.checker.result import EXIT_SPEC, Result, Violation
 from ahvlab.checker.run import check
+from ahvlab.checker.shrink import simulate_shrinking
 from ahvlab.checker.spec import Spec
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
 from ahvlab.commands.signals import StopSignals
@@ -53,6 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
     p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
     p.add_argument(
+        "--continue",
+        dest="keep_going",
+        action="store_true",
+        help="go on after a violation: report each violated property once, each with its shortest counterexample "
+        "(--itf FILE then writes one file per violation: cex.itf.json -> cex.NAME.itf.json, or put {name} in FILE)",
+    )
+    p.add_argument(
         "--no-liveness", action="store_true", help="skip the temporal properties (eventually, leads-to): safety only"
     )
     p.add_argument(
@@ -82,7 +91,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_spec_arguments(s)
     s.add_argument("--runs", type=positive(int), default=100, metavar="N", help="behaviours to run (100)")
     s.add_argument("--steps", type=positive(int), default=50, metavar="M", help="steps per behaviour (50)")
-    s.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (0)")
+    s.add_argument(
+        "--seed", type=int, metavar="S", help="random seed (default: a random one, always printed; S repeats a run)"
+    )
+    s.add_argument(
+        "--shrink",
+        action="store_true",
+        help="shrink the violation found to a locally minimal counterexample (hypothesis' shrinker, every candidate "
+        "replayed); --json then gives violation.shrunk_from",
+    )
     _add_bounds(s)
     s.set_defaults(run=run_simulate)
 
@@ -110,6 +127,7 @@ def _options(args: argparse.Namespace, console: Console, progress: Progress | No
         invariants=args.invariant,
         progress=progress,
         progress_interval=args.progress,
+        keep_going=getattr(args, "keep_going", False),
     )
 
 
@@ -142,7 +160,10 @@ def _finish(
 def _report(args: argparse.Namespace, spec: Spec, result: Result, console: Console) -> SpecError | None:
     try:
         if args.json:
-            text = json.dumps(result_json(result, spec), indent=2)
+            out = result_json(result, spec)
+            if getattr(args, "seed", None) is not None:
+                out["seed"] = args.seed  # simulate: the seed that repeats this run
+            text = json.dumps(out, indent=2)
             print(text)
         else:
             # Rendered whole before any of it is shown: a hook failing halfway leaves no half report.
@@ -169,16 +190,18 @@ def _writers(args: argparse.Namespace, chosen: Chosen, result: Result, console: 
     spec = chosen.spec
     writers: list[Callable[[], None]] = []
     if args.itf:
-        v = result.violation
-        if v is None:
+        if result.violation is None:
             writers.append(
                 lambda: console.print(f"No counterexample: {args.itf} not written.", style="yellow", markup=False)
             )
-        else:
+        # With --continue, one file per violation, named by the pattern (itf_name).
+        each = getattr(args, "keep_going", False)
+        for v in result.all_violations() if each else [result.violation] if result.violation else []:
+            path = itf_name(args.itf, v.name) if each else args.itf
 
-            def itf() -> None:
+            def itf(v: Violation = v, path: str = path) -> None:
                 write_itf(
-                    args.itf,
+                    path,
                     spec,
                     v.trace,
                     force=args.force,
@@ -187,7 +210,7 @@ def _writers(args: argparse.Namespace, chosen: Chosen, result: Result, console: 
                     description=f"{v.kind} {v.name}: {v.doc}",
                 )
                 if not args.json:
-                    console.print(f"Counterexample written to {args.itf} (ITF).", markup=False)
+                    console.print(f"Counterexample written to {path} (ITF).", markup=False)
 
             writers.append(itf)
     if args.junit:
@@ -243,6 +266,10 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError(
             "--workers and --ray run a BFS that records no graph: drop --dot and --engine dfs, or use --workers 1"
         )
+    if parallel and args.keep_going:
+        raise UsageError("--continue runs in one process: use --workers 1 (and no --ray)")
+    if args.keep_going and args.itf:
+        _preflight_each_itf(args, chosen)
     if not args.json:
         n = len(chosen.spec.invariants())
         console.print(
@@ -284,13 +311,39 @@ def run_simulate(args: argparse.Namespace) -> int:
     _preflight(args)
     console = _console(args)
     chosen = choose_spec(args)
-    if not args.json:
-        console.print(
-            f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}", markup=False
+    # TLC and Quint pick a fresh seed per run and print it, so any run can be repeated with --seed.
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(2**31)
+    if args.shrink and not select_named("invariant", chosen.spec.invariants(), args.invariant) and args.no_deadlock:
+        raise UsageError(
+            f"--shrink has nothing to shrink: {chosen.spec.name} has no invariant to check and --no-deadlock is set"
         )
+    shrink = " (then shrink the violation)" if args.shrink else ""
+    console.print(
+        f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}{shrink}", markup=False
+    )
     with StopSignals() as stop:
         with Progress(console, interval=args.progress) as progress:
             opts = _options(args, console, progress)
-            result = stop.stamp(simulate(chosen.spec, args.runs, args.steps, args.seed, opts))
+            run = simulate_shrinking if args.shrink else simulate
+            result = stop.stamp(run(chosen.spec, args.runs, args.steps, args.seed, opts))
         stop.defer()
+        if args.shrink and not args.json:
+            v = result.violation
+            if v is None:
+                console.print("No violation found: nothing to shrink.", style="yellow", markup=False)
+            elif v.shrunk_from is not None:
+                console.print(f"Shrunk the counterexample from {v.shrunk_from} to {len(v.trace)} states.")
         return stop.exit_code(_finish(args, chosen, result, console))
+
+
+def _preflight_each_itf(args: argparse.Namespace, chosen: Chosen) -> None:
+    # --continue writes one trace per violated property: every file it may write is checked before the search.
+    spec = chosen.spec
+    names = [i.name for i in spec.invariants()] + ["deadlock"] + [p.name for p in temporal_properties(spec)]
+    check_outputs(
+        [(f"--itf ({name})", itf_name(args.itf, name), "itf") for name in names]
+        + [("--junit", args.junit, "junit"), ("--dot", args.dot, "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )

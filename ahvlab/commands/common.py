@@ -16,6 +16,7 @@ from ahvlab.checker.errors import UsageError
 from ahvlab.checker.loader import load_spec, parse_assignments
 from ahvlab.checker.spec import Spec
 from ahvlab.model import MUTATIONS, AHVSpec, default_config, load_config
+from ahvlab.model.matrix import caught_by
 from ahvlab.model.mutations import UnknownMutation, mutations
 from ahvlab.workbench import DEFAULT_TARGET
 
@@ -101,13 +102,15 @@ def choose_spec(args: argparse.Namespace) -> Chosen:
 
 
 def list_mutations(console: Console, as_json: bool) -> int:
+    """The mutations, what each breaks, and what catches it: the committed mutation matrix's answer."""
     if as_json:
         print(json.dumps(MUTATIONS, indent=2))
         return 0
     table = Table(title="Mutations of the AHV model (--mutate NAME)", title_justify="left")
     table.add_column("name", style="bold")
-    table.add_column("what it breaks, and what catches it")
+    table.add_column("what it breaks")
+    table.add_column("caught by (states), from `ahvlab mutations`")
     for name, doc in MUTATIONS.items():
-        table.add_row(name, doc)
+        table.add_row(name, doc, caught_by(name))
     console.print(table)
     return 0

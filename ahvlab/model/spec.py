@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ahvlab.checker.spec import Action, Component, Invariant, Property, Spec, explains
+from ahvlab.model.blame import blame
 from ahvlab.model.cluster import Cluster
 from ahvlab.model.config import Config, config_to_dict, default_config
 from ahvlab.model.ha import HA
@@ -115,6 +116,10 @@ class AHVSpec(Spec):
     def expression_names(self, state: Any) -> Mapping[str, Any]:
         """Hosts by number, VMs by name, and guarantee mode's admission questions (:mod:`ahvlab.model.names`)."""
         return expression_names(self.cluster, self._picture(state), state)
+
+    def blame(self, invariant: str, state: Any) -> str | None:
+        """Which hosts, VMs and values make ``invariant`` false (:mod:`ahvlab.model.blame`)."""
+        return blame(self.cluster, self._picture(state), state, invariant)
 
     def format_state(self, state: Any) -> dict[str, Any]:
         """The picture's variables: what traces, reports, the TUI, the shell and checkpoints name."""

@@ -41,6 +41,8 @@ class Context:
     """Set by ``quit``."""
     failures: list[str] = field(default_factory=list)
     color: bool = False
+    watches: list[str] = field(default_factory=list)
+    """Expressions shown after every step (``watch EXPR``)."""
 
     @classmethod
     def for_output(cls, bench: Workbench, out: TextIO, *, script: bool) -> Context:

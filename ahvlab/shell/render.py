@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ahvlab.checker.env import state_env
+from ahvlab.checker.expr import parse
 from ahvlab.checker.session import Session
 from ahvlab.checker.values import children, deep_changes, is_container, join, show, show_time
+from ahvlab.checker.watch import evaluate
 from ahvlab.scenarios.show import display_vars
 from ahvlab.shell.context import Context
 
@@ -59,3 +61,17 @@ def report(ctx: Context, *, changes: bool) -> None:
     ctx.show_narration()
     for v in s.violated():
         ctx.say(f"  !! invariant {v.name} violated" + (f": {v.doc}" if v.doc else ""))
+        if v.blame:
+            ctx.say(f"  !! why: {v.blame}")
+    for line in watch_lines(ctx):
+        ctx.say(line)
+
+
+def watch_lines(ctx: Context, texts: list[str] | None = None) -> list[str]:
+    """``  watch 1: vm.VM1.copies = (1, 3)`` for each watched expression (or those of ``texts``) at the cursor."""
+    texts = ctx.watches if texts is None else texts
+    if not texts:
+        return []
+    s = ctx.session
+    values = evaluate(s.spec, s.state, [parse(t) for t in texts])
+    return [f"  watch {ctx.watches.index(t) + 1}: {t} = {v.text}" for t, v in zip(texts, values, strict=True)]

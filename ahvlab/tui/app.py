@@ -44,6 +44,7 @@ from ahvlab.tui.screens.help import HelpScreen
 from ahvlab.tui.screens.knobs import KnobChanges, KnobsScreen
 from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
+from ahvlab.tui.screens.watch import WatchScreen, detail_lines
 from ahvlab.tui.view import Baseline, Frame, Timeline
 from ahvlab.tui.widgets.actions import ActionList
 from ahvlab.tui.widgets.bars import StatusLine, TopBar
@@ -56,7 +57,7 @@ from ahvlab.workbench import Workbench
 
 # Actions that change or move the trace: refused while a modal screen (a check, a picker) is open.
 MAIN_SCREEN_ACTIONS = frozenset(
-    {"next", "previous", "first", "last", "pick", "branch", "check", "violation", "knobs", "save"}
+    {"next", "previous", "first", "last", "pick", "branch", "check", "violation", "knobs", "save", "watch"}
 )
 
 
@@ -84,6 +85,7 @@ class AhvlabApp(App[int]):
         Binding("v", "violation", "Violation"),
         Binding("m", "knobs", "What-ifs"),
         Binding("s", "save", "Save"),
+        Binding("w", "watch", "Watch"),
         Binding("question_mark,f1", "help", "Help"),
         # Priority, so that q quits from a dialog too (an Input still takes it as a letter).
         Binding("q", "quit", "Quit", priority=True),
@@ -109,6 +111,8 @@ class AhvlabApp(App[int]):
         self.last_result: Result | None = None
         self._stop_check = threading.Event()
         self._check_screen: CheckScreen | None = None
+        self.watches: list[str] = []
+        """The watch list (``w``): expressions shown at every step."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.wb.title, id="topbar").data_bind(AhvlabApp.frame)
@@ -142,6 +146,8 @@ class AhvlabApp(App[int]):
         frame = view.frame(self.wb, self.baseline)
         self.frame = frame
         self.post_message(StepShown(frame.index, frame.total, frame.label, frame.violated))
+        if self.watches:
+            self.say(" · ".join(detail_lines(self.wb, self.watches, frame.index)))
 
     def refresh_trace(self, reason: str) -> None:
         """The trace changed: rebuild the timeline, then the frame."""
@@ -353,6 +359,14 @@ class AhvlabApp(App[int]):
         if path is not None:
             self.say(f"saved {len(self.wb.session)} states to {path}")
 
+    def action_watch(self) -> None:
+        self.push_screen(WatchScreen(self.wb, self.watches), self._watched)
+
+    def _watched(self, watches: list[str] | None) -> None:
+        if watches is not None:
+            self.watches = watches
+            self.show_step()
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -407,6 +421,7 @@ HELP = {
     "violation": "jump to the first step where an invariant fails",
     "knobs": "what-ifs: switch mutations, change timings, re-check",
     "save": "save the trace as ITF JSON",
+    "watch": "the watch list: expressions and their value at every step",
     "branch": "bring back the next branch (b again cycles through every branch; the tree lists them)",
     "help": "this help",
     "quit": "quit",

@@ -21,7 +21,7 @@ def test_help_lists_every_registered_command_with_its_usage(shell: Recorded) -> 
     names = [c.name for c in COMMANDS]
     assert names == [
         "actions", "do", "back", "forward", "goto", "walk", "show", "diff", "trace", "inv",
-        "check", "mutate", "timing", "load", "save", "help", "quit",
+        "eval", "watch", "unwatch", "check", "mutate", "timing", "load", "save", "help", "quit",
     ]  # fmt: skip
 
 

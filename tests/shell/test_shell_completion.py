@@ -21,7 +21,7 @@ def test_an_empty_line_completes_every_command_name_and_alias(shell: Recorded) -
     found = [t.rstrip() for t in texts(shell, "")]
     assert found[:3] == ["actions", "ls", "do"]
     assert {"quit", "exit", "q", "help", "?"} <= set(found)
-    assert len(found) == 27
+    assert len(found) == 31
 
 
 def test_a_command_prefix_completes_to_the_commands_it_starts(shell: Recorded) -> None:
@@ -82,7 +82,7 @@ def test_goto_completes_step_numbers_and_help_completes_commands(shell: Recorded
     assert texts(shell, "goto ") == ["first", "last", "0", "1"]
     notes = {c.text: c.display_meta_text for c in complete(shell, "goto ")}
     assert notes["1"] == "crash_host(host=2)"
-    assert texts(shell, "help wa") == ["walk"]
+    assert texts(shell, "help wa") == ["walk", "watch"]
 
 
 def test_load_and_save_complete_files(shell: Recorded, tmp_path, monkeypatch) -> None:

@@ -6,9 +6,10 @@ The order of the imports is the order ``help`` lists the commands in.
 
 from ahvlab.shell.commands import stepping
 from ahvlab.shell.commands import inspect
+from ahvlab.shell.commands import watching
 from ahvlab.shell.commands import checking
 from ahvlab.shell.commands import whatif
 from ahvlab.shell.commands import files
 from ahvlab.shell.commands import meta
 
-__all__ = ["checking", "files", "inspect", "meta", "stepping", "whatif"]
+__all__ = ["checking", "files", "inspect", "meta", "stepping", "watching", "whatif"]

@@ -52,6 +52,8 @@ def cmd_check(ctx: Context, call: Call) -> None:
     f = result.figures
     if v is not None:
         ctx.say(violation_headline(v) + (f": {v.doc.rstrip('.')}" if v.doc and v.kind != "deadlock" else "") + ".")
+        if v.blame:
+            ctx.say(f"Why: {v.blame}")
     for line in figure_lines(f, result.engine, timing=not ctx.script):  # a script's transcript must be stable
         ctx.say(line)
     if v is not None:

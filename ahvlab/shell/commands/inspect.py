@@ -73,3 +73,5 @@ def cmd_inv(ctx: Context, call: Call) -> None:
     width = max((len(st.name) for st in statuses), default=0)
     for st in statuses:
         ctx.say(f"  {'ok  ' if st.holds else 'FAIL'}  {st.name.ljust(width)}  {st.doc}".rstrip())
+        if st.blame:
+            ctx.say(f"        {''.ljust(width)}  why: {st.blame}")

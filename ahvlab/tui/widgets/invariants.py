@@ -33,4 +33,6 @@ class InvariantsPanel(FramePanel):
             lines.append(line)
             if not s.holds and s.doc:
                 lines.append(Text(f"  {s.doc}", "red"))
+            if not s.holds and s.blame:
+                lines.append(Text(f"  why: {s.blame}", "bold red"))
         return Group(*lines)
