@@ -13,6 +13,8 @@ def _vm_status(spec: AHVSpec, s: AHVState, vm: int) -> str:
     h = s.placement[vm]
     if any(c.host == h for c in s.copies[vm]):
         return "running"
+    if vm in s.to_restart:
+        return "restarting"
     if h < 0:
         return "failed" if spec.cluster.vms[vm].host is not None else "off"
     if spec.ha is not None and s.watch[h].phase != "ok":
@@ -48,8 +50,10 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
         for c in copies:
             used[c.host] += cl.vm_memory[vm]
     reserves = _reserves(spec, s) if cl.config.ha_mode == "guarantee" else [None] * cl.n
+    tp = cl.topo(s)
     hosts = []
     for h in cl.hosts:
+        w = s.watch[h]
         hosts.append(
             {
                 "id": h + 1,
@@ -62,7 +66,16 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
                 "health": {t + 1: s.health[h][t] for t in cl.hosts},
                 "memory": cl.config.host_memory[h],
                 "free_memory": cl.config.host_memory[h] - used[h],
-                "reserve": reserves[h],
+                # A dead host holds no failover capacity for anyone: its reserve is not shown.
+                "reserve": reserves[h] if s.host_up[h] else None,
+                "cut_off": not tp.quorum[h],
+                "side": 2 if h in s.split else 1,
+                "ha_by": w.by + 1 if w.phase != "ok" and w.by >= 0 else None,
+                "deadline": None if w.due == -1 else (w.due if w.due < -1 else s.now + w.due),
+                "missing_acks": [t + 1 for t in cl.missing_acks(s, h)],
+                "acks_hung": h in s.mute,
+                "lease_until": s.now + s.lease[h] if s.lease[h] >= 0 else None,
+                "believes_leader": tp.leader_for[h] + 1 if tp.leader_for[h] >= 0 else None,
             }
         )
     vms = []
@@ -84,6 +97,7 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
                 "sessions": sessions,
                 "address": cl.scope[vm][a] if a >= 0 else None,
                 "dhcp_pending": s.dhcp_pending[vm],
+                "owed_restart": vm in s.to_restart,
             }
         )
     leaders = sorted(h + 1 for h in s.leaders)
@@ -95,4 +109,5 @@ def describe(spec: AHVSpec, state: Any) -> dict[str, Any]:
         "leaders": leaders,
         "hosts": hosts,
         "vms": vms,
+        "split": sorted(h + 1 for h in s.split),
     }

@@ -27,6 +27,9 @@ class Mutation(StrEnum):
     NO_RESTART = "no_restart"
     DHCP_LOCAL_ONLY = "dhcp_local_only"
     ELECTION_NEEDS_ALL = "election_needs_all"
+    FORGET_DEAD_VMS = "forget_dead_vms"
+    STORAGE_WITHOUT_QUORUM = "storage_without_quorum"
+    FENCE_REACHABLE_ONLY = "fence_reachable_only"
 
     @property
     def doc(self) -> str:
@@ -56,6 +59,12 @@ _DOCS: dict[Mutation, str] = {
     "VXLAN tunnel (DHCPAnswered)",
     Mutation.ELECTION_NEEDS_ALL: "an election needs every CVM instead of a majority: after one CVM is lost no "
     "leader is ever elected (LeaderElected; VMsRunAgain is reported first)",
+    Mutation.FORGET_DEAD_VMS: "a VM that died while its host was cut off is forgotten when HA cancels: nobody "
+    "restarts it (no_orphan_vm: partition + CVM crash of the VM's host, healed before T60)",
+    Mutation.STORAGE_WITHOUT_QUORUM: "a Stargate serves I/O without a quorum of Stargates: a cut-off host's VMs do "
+    "I/O forever (single_storage_access at T120 after partition_host)",
+    Mutation.FENCE_REACHABLE_ONLY: "a leader without quorum waits only for the acks of the Stargates it reaches "
+    "(with election_without_quorum: no_phantom_vm, the minority leader restarts VMs that still run)",
 }
 
 MUTATIONS: dict[str, str] = {m.value: m.doc for m in Mutation}

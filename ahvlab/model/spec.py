@@ -31,10 +31,16 @@ class CopyView(NamedTuple):
 
 
 class WatchView(NamedTuple):
-    """The leader's HA phase for a host and when its timer expires (T+seconds, -1: none)."""
+    """A host's HA record: its phase, when its timer expires and its restart deadline (T+seconds, -1: none).
+
+    ``by`` is the leader that runs the timeline (0: none); ``deadline`` is -2 once missed, -3 once a
+    later failure excuses a late restart.
+    """
 
     phase: str
     due: int
+    by: int = 0
+    deadline: int = -1
 
 
 def _due(now: int, timer: int) -> int:
@@ -86,8 +92,13 @@ class AHVSpec(Spec):
         return self._properties
 
     def view(self, s: AHVState) -> tuple[Any, ...]:
-        """Everything but ``now``: timers are already held as seconds left."""
-        return s[1:]
+        """Everything but ``now``: timers are already held as seconds left.
+
+        With a heartbeat longer than 1 s the instant within the heartbeat decides when a lost
+        connection is noticed, so it is part of the view.
+        """
+        hb = self.cluster.heartbeat
+        return s[1:] if hb == 1 else (s.now % hb, *s[1:])
 
     def time_of(self, state: Any) -> float | None:
         return state.now
@@ -103,14 +114,21 @@ class AHVSpec(Spec):
         kinds = {
             "crash_cvm": "cvm",
             "crash_host": "host",
-            "recover_host": "host",
+            "recover_host": "host or block",
+            "split_network": "split",
+            "heal_split": "split",
+            "block_outage": "block",
+            "stop_acks": "no_ack",
+            "resume_acks": "no_ack",
             "partition_host": "partition",
             "heal_partition": "partition",
             "kill_libvirtd": "libvirtd",
             "restart_libvirtd": "libvirtd",
         }
         kind = kinds.get(action)
-        if kind is not None and kind not in cfg.failures and (kind == "cvm" or self.ha is not None):
+        if action == "wait" and self.ha is not None:
+            return "this config chooses no durations to wait (waits = [10], say, or a scenario's wait = 10 step)"
+        if kind is not None and not set(kind.split(" or ")) & cfg.failures and (kind == "cvm" or self.ha is not None):
             if kind == "cvm":
                 return "CVM failures are not switched on in this config"
             return f"'{kind}' failures are not switched on in this config (failures: {', '.join(sorted(cfg.failures))})"
@@ -155,11 +173,18 @@ class AHVSpec(Spec):
             "placement": tuple(h + 1 for h in s.placement),
             "leaders": frozenset(h + 1 for h in s.leaders),
             "election_due": tuple(_due(now, t) for t in s.elect_timer),
-            "ha": tuple(WatchView(w.phase, _due(now, w.timer)) for w in s.watch),
+            "ha": tuple(
+                WatchView(w.phase, _due(now, w.timer), w.by + 1, w.due if w.due < -1 else _due(now, w.due))
+                for w in s.watch
+            ),
             "blocks": tuple(frozenset(h + 1 for h in b) for b in s.blocks),
             "address": tuple(cl.scope[vm][a] if a >= 0 else "" for vm, a in enumerate(s.address)),
             "dhcp_pending": s.dhcp_pending,
             "leases": frozenset((cl.vm_names[v], cl.scope[v][a]) for v, a in s.leases),
             "failures": s.failures,
             "failed_back": s.failed_back,
+            "split": frozenset(h + 1 for h in s.split),
+            "lease_due": tuple(_due(now, t) for t in s.lease),
+            "mute": frozenset(h + 1 for h in s.mute),
+            "to_restart": frozenset(cl.vm_names[v] for v in s.to_restart),
         }

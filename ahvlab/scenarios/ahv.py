@@ -91,6 +91,9 @@ def names(spec: Spec, state: Any) -> dict[str, Any]:
         "leaders": leaders,
         "leases": raw.get("leases", frozenset()),
         "failed_back": raw.get("failed_back", False),
+        "split": frozenset(d.get("split", ())),
+        "deadline": {h: r.deadline for h, r in host.items()},
+        "missing_acks": {h: frozenset(r.missing_acks) for h, r in host.items()},
     }
 
 

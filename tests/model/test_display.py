@@ -31,6 +31,10 @@ def test_format_state_names_the_variables_with_hosts_from_1() -> None:
         "leases",
         "failures",
         "failed_back",
+        "split",
+        "lease_due",
+        "mute",
+        "to_restart",
     ]
     assert f["placement"] == (1, 2, 3)
     assert f["leaders"] == frozenset({3})
