@@ -19,6 +19,7 @@ from ahvlab.model.cluster import Cluster
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.placement import restart_targets, start_hosts
 from ahvlab.model.state import (
+    EXCUSED,
     FENCED,
     FENCING,
     LOST,
@@ -288,7 +289,12 @@ class HA(Component):
                         inherits.append(u)
                 # The new leader cannot reach this host: it is already past T20, so the 40 s timeout starts now.
                 if w.phase in (OK, LOST) and not cl.conn_ok(s, h, u):
-                    due = w.due if w.phase == LOST else t.restart_after - t.detect_after
+                    # A loss no leader saw has its T0 put 20 s back; if this run has already used more than
+                    # one failure, which came first is not recorded, and a late restart counts as explained.
+                    if w.phase == LOST:
+                        due = w.due
+                    else:
+                        due = EXCUSED if sum(s.failures) > 1 else t.restart_after - t.detect_after
                     w = Watch(TIMEOUT, t.timeout, h, due)
                 watch[u] = w
             nxt = s._replace(leaders=s.leaders | {h}, watch=tuple(watch))
@@ -696,4 +702,8 @@ class HA(Component):
     )
     def restart_by_deadline(self, s: AHVState) -> bool:
         """Every VM of a host lost at T0 is restarted by T0 + restart_after, unless a later failure explains it."""
-        return MISSED not in (w.due for w in s.watch)
+        if MISSED in (w.due for w in s.watch):
+            return False
+        # At the deadline itself, once the steps due in this instant have happened, the restart must be done.
+        due_now = any(w.due == 0 and w.phase not in (OK, RESTARTED) for w in s.watch)
+        return not due_now or self.urgent(s)

@@ -54,7 +54,8 @@ _DOCS: dict[Mutation, str] = {
     "change (unique_addresses)",
     Mutation.SEGMENTS_NOT_SHARED_CORRECTLY: "guarantee mode: a host's reserve is its largest single segment, as if "
     "VMs of one host could share it (guarantee_protects)",
-    Mutation.NO_RESTART: "HA fences a lost host but never restarts its VMs (VMsRunAgain: a lasso)",
+    Mutation.NO_RESTART: "HA fences a lost host but never restarts its VMs (restart_by_deadline at T120; "
+    "VMsRunAgain: a lasso)",
     Mutation.DHCP_LOCAL_ONLY: "a DHCP request is answered only by a leader on the VM's own host, never over the "
     "VXLAN tunnel (DHCPAnswered)",
     Mutation.ELECTION_NEEDS_ALL: "an election needs every CVM instead of a majority: after one CVM is lost no "

@@ -126,12 +126,12 @@ def test_walk_follows_the_host_lost_script_with_its_narration() -> None:
     first = sh.run("walk").splitlines()
     assert first[0] == "step 1/10  T+0  crash_host(host=2)"
     assert first[-1] == "  >> T0: host 2 goes down. The leader's once-per-second connection to its libvirtd fails."
-    for _ in range(8):
+    for _ in range(9):
         sh.run("walk")
     assert sh.failures == []
     assert sh.status()[:2] == [("time", "T+120"), ("step", "step 10/10")]
     assert sh.run("walk") == (
-        "error: the script is over after step 9 (`actions` to go on by hand, `check` to search)\n"
+        "error: the script is over after step 10 (`actions` to go on by hand, `check` to search)\n"
     )
 
 
