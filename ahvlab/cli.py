@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -11,12 +10,13 @@ from typing import NoReturn
 from ahvlab import __version__
 from ahvlab.checker.engine import SpecError
 from ahvlab.checker.errors import UsageError, UserError
-from ahvlab.checker.result import EXIT_SPEC
+from ahvlab.checker.result import EXIT_OUT_OF_MEMORY, EXIT_SIGINT, EXIT_SIGTERM, EXIT_SPEC
 from ahvlab.checker.trace import ReplayError
+from ahvlab.commands import capacity, check, mutations, scenario, serve, shell, trace, tui
+from ahvlab.commands.signals import Terminated
 
-# Subcommand modules, in the order `ahvlab --help` lists them. A module that is
-# not part of this build is skipped, so the CLI never offers a command it cannot run.
-COMMANDS = ("check", "scenario", "tui", "shell", "capacity", "trace")
+# Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
+COMMANDS = (check, scenario, tui, serve, shell, capacity, trace, mutations)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,13 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ahvlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"ahvlab.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"ahvlab.commands.{name}":
-                raise
-            continue
+    for module in COMMANDS:
         module.register(sub)
     return parser
 
@@ -49,18 +43,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "run", None):
             parser.print_help()
             return 2
-        return int(args.run(args))
+        try:
+            return int(args.run(args))
+        except SystemExit as exc:
+            # argparse is done by now: a SystemExit here is a spec's or a hook's sys.exit(), not ahvlab's answer.
+            raise SpecError(f"spec error: the spec called sys.exit({exc.code!r})") from exc
     except UserError as exc:
-        print(f"ahvlab: error: {exc}", file=sys.stderr)
+        print(f"ahvlab: error: {_one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (SpecError, ReplayError) as exc:
-        print(f"ahvlab: spec error: {exc}", file=sys.stderr)
+        text = _one_line(str(exc))
+        print(f"ahvlab: {text}" if text.startswith("spec error") else f"ahvlab: spec error: {text}", file=sys.stderr)
         return EXIT_SPEC
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("ahvlab: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_SIGTERM if isinstance(exc, Terminated) else EXIT_SIGINT
+    except MemoryError:
+        print("ahvlab: out of memory", file=sys.stderr)
+        return EXIT_OUT_OF_MEMORY
     except BrokenPipeError:
         return 0
+
+
+def _one_line(text: str) -> str:
+    # Every error is ONE line on stderr, whatever a spec or a file put into the message.
+    return " ".join(text.split())
 
 
 def run() -> NoReturn:

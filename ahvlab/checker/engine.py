@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
+import os
 import random
+import resource
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+import numpy as np
+
+from ahvlab.checker.blame import located, raised, spec_line
+from ahvlab.checker.fpset import ZERO_FP, FPSet, Levels, as_fps, fingerprint
+from ahvlab.checker.por import Reducer
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
 from ahvlab.checker.spec import Action, Invariant, Property, Spec
 from ahvlab.checker.trace import ReplayError, Step, Trace, find_step, fingerprint_key, reaching, replay
@@ -32,7 +41,11 @@ ENGINES: tuple[Engine, ...] = ("bfs", "dfs")
 
 
 class SpecError(Exception):
-    """The spec itself is wrong (bad shape of a successor, an exception inside an action...)."""
+    """The spec itself is wrong (bad shape of a successor, an exception inside an action...).
+
+    Made by :func:`spec_error` or :func:`misuse` it reads ``spec error in <hook> of
+    <Class>: ... (<file>:<line>)``, the whole line the CLI prints.
+    """
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,15 @@ class Options:
     """Polled about every thousand states; returning True stops the search with partial figures (a front end's Stop button)."""
     init_states: Sequence[Any] | None = None
     """Start from these states instead of ``spec.init()`` (the shell checks from the current state)."""
+    reduction: bool = True
+    """Partial-order reduction where the spec declares footprints (bfs only; False: the full graph)."""
+    workers: int = 1
+    """Processes of a partitioned BFS (``ahvlab.checker.parallel``); 1: this process, 0: one per core."""
+    ray: str | None = None
+    """Run the partitioned BFS on Ray actors: ``local``, ``auto`` or ``ray://host:port`` (``ahvlab.checker.cluster``)."""
+    keep_going: bool = False
+    """``check --continue``: record each violated invariant (and deadlock) once, with the first (in BFS the
+    shortest) counterexample to it, and go on searching; ``Result.violations`` lists them."""
 
     def __post_init__(self) -> None:
         # Sequences given as lists are kept as tuples, so that an Options value cannot change under a run.
@@ -96,6 +118,21 @@ class _Stop(Exception):
     pass
 
 
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux; elsewhere its peak so far)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return peak_bytes()
+
+
+def peak_bytes() -> int:
+    """This process's peak resident memory so far."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024
+
+
 T = TypeVar("T", Invariant, Property)
 
 
@@ -119,24 +156,72 @@ def _check_shape(action: Action, item: Any) -> tuple[Any, Any]:
     return item
 
 
+def misuse(spec: Spec | None, where: str, what: str, fn: Callable[..., Any] | None = None) -> SpecError:
+    """A hook that returned the wrong thing: ``spec error in view of C: it returned a list... (file:line)``."""
+    if spec is None:
+        return SpecError(f"{where} {what}")
+    file, line = spec_line(None, fn)
+    return SpecError(located(f"spec error in {where} of {type(spec).__name__}: it {what}", file, line))
+
+
+def _kind(value: Any) -> str:
+    name = type(value).__name__
+    return "None" if value is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name} ({value!r:.60})"
+
+
 def lint(spec: Spec, states: Iterable[Any]) -> None:
     """Fail early with an explanation when an action yields the wrong shape or a state is unhashable."""
+    key = fingerprint_key(spec)
     for s in states:
         try:
             hash(s)
         except TypeError as exc:
             raise SpecError(f"state {s!r} is not hashable ({exc}); use NamedTuple, tuple and frozenset") from exc
+        if key is not None:
+            k = key(s)
+            try:
+                hash(k)
+            except TypeError:
+                hook = "view" if spec.overrides("view") else "symmetry"
+                raise misuse(
+                    spec, hook, f"returned {_kind(k)}, which is not hashable; return a tuple", getattr(spec, hook)
+                ) from None
         for act in spec.actions():
-            for item in act.fn(s):
+            produced = act.fn(s)
+            if not isinstance(produced, Iterable) or isinstance(produced, (str, bytes)):
+                raise misuse(
+                    spec,
+                    f"action {act.name!r}",
+                    f"returned {_kind(produced)}; an action yields (params, next_state) pairs",
+                    act.fn,
+                )
+            for item in produced:
                 _check_shape(act, item)
                 hash(item[1])
                 if not hasattr(item[0], "items"):
                     raise SpecError(f"action {act.name!r} yielded params {item[0]!r}; params must be a dict")
 
 
-def spec_error(exc: BaseException, where: str) -> SpecError:
-    """One line for an exception a spec raised in one of its hooks (``action 'login'``, ``init``)."""
-    return SpecError(f"{where} raised {type(exc).__name__}: {exc}")
+def spec_error(
+    exc: BaseException, where: str, spec: Spec | None = None, fn: Callable[..., Any] | None = None
+) -> SpecError:
+    """One line for an exception a spec raised in one of its hooks (``action 'login'``, ``init``).
+
+    With the spec: ``spec error in action 'login' of C: it raised KeyError: 'x' (file.py:12)``.
+    """
+    if spec is None:
+        return SpecError(f"{where} {raised(exc)}")
+    file, line = spec_line(exc, fn)
+    return SpecError(located(f"spec error in {where} of {type(spec).__name__}: it {raised(exc)}", file, line))
+
+
+def blame_of(spec: Spec, invariant: str, state: Any) -> str | None:
+    """The spec's one-line blame for a violated invariant (None when it has none to give)."""
+    try:
+        said = spec.blame(invariant, state)
+    except Exception as exc:
+        raise spec_error(exc, f"blame of {invariant!r}") from exc
+    return said.strip() or None if isinstance(said, str) else None
 
 
 class _Search:
@@ -154,8 +239,19 @@ class _Search:
         self.constraint = spec.constraint if spec.overrides("constraint") else None
         self.figures = Figures(coverage={a.name: Coverage() for a in self.actions})
         self.parent: dict[Any, Any] = {}
-        """fingerprint -> the parent's fingerprint (None for an initial state)."""
+        """dfs: fingerprinted value -> the parent's (None for an initial state)."""
+        self.seen = FPSet()
+        """bfs: the fingerprints seen."""
+        self.levels = Levels()
+        """bfs: per level, each state's fingerprint and its parent's position."""
         self.violation: Violation | None = None
+        self.violations: list[Violation] = []
+        """With ``keep_going``: every violation recorded, first first (one per name)."""
+        self.reduced = False
+        """Whether partial-order reduction was on for this run."""
+        self.fingerprint: Callable[[Any], int] = fingerprint
+        """bfs: the fingerprint of a fingerprinted value (Ray actors use a stable one)."""
+        self.rss0 = resident_bytes()
         self.start = time.monotonic()
         self.last_progress = self.start
         self.ticks = 0
@@ -164,8 +260,10 @@ class _Search:
         else:
             try:
                 self.inits = list(spec.init())
-            except Exception as exc:
-                raise spec_error(exc, "init") from exc
+            except (KeyboardInterrupt, SpecError):
+                raise
+            except BaseException as exc:
+                raise spec_error(exc, "init", spec, spec.init) from exc
 
     # -- bounds and progress -------------------------------------------------
 
@@ -184,7 +282,7 @@ class _Search:
         now = time.monotonic()
         f = self.figures
         if self.opts.max_seconds is not None and now - self.start >= self.opts.max_seconds:
-            f.stopped = "max_seconds"
+            f.stopped = "max-seconds"
             raise _Stop
         if self.opts.cancel is not None and self.opts.cancel():
             f.stopped = "cancelled"
@@ -192,20 +290,47 @@ class _Search:
         if self.opts.progress and now - self.last_progress >= self.opts.progress_interval:
             self.last_progress = now
             f.seconds = now - self.start
+            f.peak_bytes = peak_bytes()
+            f.growth_bytes = max(0, resident_bytes() - self.rss0)
             self.opts.progress(f)
 
     # -- traces ----------------------------------------------------------------
 
-    def rebuild(self, k: Any | None, last: Any | None = None, last_action: int = -1) -> Trace:
-        """The trace to fingerprint ``k`` (then to ``last`` via ``last_action``), replayed from an initial state."""
+    def fp_of(self) -> Callable[[Any], Any]:
+        """What the stored chain holds for a state: its fingerprint (bfs) or its fingerprinted value (dfs)."""
         key = self.key or (lambda s: s)
-        chain: list[tuple[Any, int]] = []
-        while k is not None:
-            chain.append((k, -1))
-            k = self.parent[k]
-        chain.reverse()
+        if self.engine == "dfs":
+            return key
+        fp = self.fingerprint
+        return lambda s: fp(key(s))
+
+    def chain_to(self, k: Any | None) -> list[Any]:
+        """The stored chain from an initial state to ``k``: a (level, position) pair (bfs) or a key (dfs)."""
+        out: list[Any] = []
+        if self.engine == "dfs":
+            while k is not None:
+                out.append(k)
+                k = self.parent[k]
+        elif k is not None:
+            level, pos = k
+            while level >= 0:
+                fp, parent = self.levels.entry(level, pos)
+                out.append(fp)
+                level, pos = level - 1, parent
+        out.reverse()
+        return out
+
+    def rebuild(self, k: Any | None, last: Any | None = None, last_action: int = -1) -> Trace:
+        """The trace to ``k`` (then to ``last`` via ``last_action``), replayed from an initial state."""
+        key = self.fp_of()
+        chain: list[tuple[Any, int]] = [(x, -1) for x in self.chain_to(k)]
         if last is not None:
             chain.append((key(last), last_action))
+        return self.replay_chain(chain)
+
+    def replay_chain(self, chain: Sequence[tuple[Any, int]]) -> Trace:
+        """Replay a chain of (fingerprint, action index or -1) from an initial state."""
+        key = self.fp_of()
         k0 = chain[0][0]
         start = next((s for s in self.inits if key(s) == k0), None)
         if start is None:
@@ -221,28 +346,41 @@ class _Search:
             steps.append(step)
         return Trace(tuple(steps))
 
+    def record(self, v: Violation) -> None:
+        """Keep a violation; stop the search unless ``keep_going``."""
+        if self.violation is None:
+            self.violation = v
+        self.violations.append(v)
+        if not self.opts.keep_going:
+            raise _Stop
+
+    def recorded(self, name: str) -> bool:
+        """Whether ``keep_going`` already holds a counterexample for ``name`` (the first found is kept)."""
+        return any(v.name == name for v in self.violations)
+
     def fail_invariant(self, inv: Invariant, parent_key: Any | None, state: Any, ai: int) -> None:
+        if self.recorded(inv.name):
+            return
         trace = self.rebuild(parent_key, state, ai)
         if inv.fn(trace.last):
             raise ReplayError(f"invariant {inv.name!r} holds on the replayed trace: a nondeterministic spec?")
-        self.violation = Violation("invariant", inv.name, inv.doc, trace)
-        raise _Stop
+        self.record(Violation("invariant", inv.name, inv.doc, trace, blame_of(self.spec, inv.name, trace.last)))
 
     def fail_invariant_fn(self, fn: Callable[[Any], bool], parent_key: Any | None, state: Any, ai: int) -> None:
         inv = next(i for i in self.invariants if i.fn is fn)
         self.fail_invariant(inv, parent_key, state, ai)
 
     def fail_deadlock(self, k: Any) -> None:
-        trace = self.rebuild(k)
-        self.violation = Violation("deadlock", "deadlock", "no action is enabled", trace)
-        raise _Stop
+        if self.recorded("deadlock"):
+            return
+        self.record(Violation("deadlock", "deadlock", "no action is enabled", self.rebuild(k)))
 
     def check_state(self, parent_key: Any | None, state: Any, ai: int) -> None:
         for inv in self.invariants:
             try:
                 ok = inv.fn(state)
             except Exception as exc:
-                raise spec_error(exc, f"invariant {inv.name!r}") from exc
+                raise spec_error(exc, f"invariant {inv.name!r}", self.spec, inv.fn) from exc
             if not ok:
                 self.fail_invariant(inv, parent_key, state, ai)
 
@@ -252,42 +390,89 @@ class _Search:
                 try:
                     hit = prop.p(state)
                 except Exception as exc:
-                    raise spec_error(exc, f"example {prop.name!r}") from exc
+                    raise spec_error(exc, f"example {prop.name!r}", self.spec, prop.p) from exc
                 if hit:
                     self.found[prop.name] = k
 
-    def wrap(self, exc: Exception, ai: int) -> SpecError:
-        """Name the action, invariant or hook that raised, from the frames the exception passed through."""
-        if isinstance(exc, ValueError) and "unpack" in str(exc) and ai >= 0:
-            return SpecError(
-                f"action {self.actions[ai].name!r} yielded something that is not a (params, next_state) pair: {exc}"
+    def wrap(self, exc: BaseException, ai: int) -> Exception:
+        """Name the action, invariant or hook that raised, from the frames the exception passed through.
+
+        A MemoryError is no fault of the spec: it stops the search (``stopped`` is
+        ``out-of-memory``) with the figures so far, as a bound would.
+        """
+        if isinstance(exc, MemoryError):
+            self.figures.stopped = "out-of-memory"
+            return _Stop()
+        spec = self.spec
+        action = self.actions[ai] if ai >= 0 else None
+        if isinstance(exc, ValueError) and "unpack" in str(exc) and action is not None:
+            return misuse(
+                spec, f"action {action.name!r}", f"yielded something that is not a (params, next_state) pair: {exc}"
             )
-        codes: dict[Any, str] = {}
+        hooks: dict[Any, tuple[str, Callable[..., Any]]] = {}
         for inv in self.invariants:
-            codes[getattr(inv.fn, "__code__", None)] = f"invariant {inv.name!r}"
-        for name, hook in (("constraint", self.constraint), ("view", self.key)):
-            if hook is not None:
-                codes[getattr(hook, "__code__", None)] = name
+            hooks[getattr(inv.fn, "__code__", None)] = (f"invariant {inv.name!r}", inv.fn)
+        for prop in self.examples:
+            hooks[getattr(prop.p, "__code__", None)] = (f"example {prop.name!r}", prop.p)
+        for act in self.actions:
+            hooks.setdefault(getattr(inspect.unwrap(act.fn), "__code__", None), (f"action {act.name!r}", act.fn))
+        for name in ("constraint", "symmetry", "view"):
+            if spec.overrides(name):
+                hook = getattr(spec, name)
+                hooks[getattr(hook, "__code__", None)] = (name, hook)
         tb = exc.__traceback__
+        innermost = None
         while tb is not None:
-            where = codes.get(tb.tb_frame.f_code)
-            if where is not None:
-                return spec_error(exc, where)
+            found = hooks.get(tb.tb_frame.f_code)
+            if found is not None:
+                return spec_error(exc, found[0], spec, found[1])
+            innermost = tb.tb_frame.f_code.co_filename
             tb = tb.tb_next
-        if ai >= 0:
-            return spec_error(exc, f"action {self.actions[ai].name!r}")
-        return spec_error(exc, "the spec")
+        if innermost == __file__ and isinstance(exc, TypeError):
+            # Raised by the engine's own line, not by the spec: a hook returned the wrong thing.
+            text = str(exc)
+            if "unhashable" in text and self.key is not None:
+                hook = "view" if spec.overrides("view") else "symmetry"
+                return misuse(spec, hook, f"returned a value that is not hashable ({text})", getattr(spec, hook))
+            if action is not None and ("not iterable" in text or "unpack" in text):
+                return misuse(
+                    spec, f"action {action.name!r}", f"did not yield (params, next_state) pairs ({text})", action.fn
+                )
+        if action is not None:
+            return spec_error(exc, f"action {action.name!r}", spec, action.fn)
+        return spec_error(exc, "the spec", spec)
 
     # -- the result ----------------------------------------------------------
 
     def result(self, complete: bool) -> Result:
+        if self.levels.pending:
+            self.levels.close()  # a search stopped inside a level: its examples live in the part it built
         f = self.figures
+        f.reduction = self.reduced
+        f.peak_bytes = peak_bytes()
+        f.growth_bytes = max(0, f.peak_bytes - self.rss0)
         f.seconds = time.monotonic() - self.start
         examples: dict[str, Trace | None] = {}
         for prop in self.examples:
             k = self.found.get(prop.name)
             examples[prop.name] = self.rebuild(k) if k is not None else None
-        return Result(self.spec.name, self.engine, f, self.violation, examples, complete and self.violation is None)
+        # With keep_going a violation does not cut the search short: the run is complete if it explored everything.
+        complete = complete and (self.violation is None or self.opts.keep_going)
+        return Result(
+            self.spec.name,
+            self.engine,
+            f,
+            self.violation,
+            examples,
+            complete,
+            invariants=self.checked(),
+            violations=self.violations,
+            continued=self.opts.keep_going,
+        )
+
+    def checked(self) -> tuple[str, ...] | None:
+        """The invariants this run checks, when ``--invariant`` chose some (None: all)."""
+        return None if self.opts.invariants is None else tuple(i.name for i in self.invariants)
 
 
 def _no_gc(search: Callable[..., Result]) -> Callable[..., Result]:
@@ -326,47 +511,90 @@ def _observe(observers: Sequence[Observer]) -> tuple[Callable[[Any, Any, bool], 
     return state, edge
 
 
+CHUNK = 1024
+"""Frontier states expanded between two batched probes of the seen set."""
+
+
+def reducer_for(spec: Spec, search: _Search) -> Reducer | None:
+    """The partial-order reducer of a run, or None when the run explores every enabled step.
+
+    Off when asked (``--no-reduction``), when no action declares a footprint, and with a
+    symmetry or a constraint (a constraint cuts paths that a reordered path would keep).
+    """
+    if not search.opts.reduction or search.engine != "bfs":
+        return None
+    if all(a.writes is None for a in search.actions):
+        return None
+    if spec.overrides("symmetry") or spec.overrides("constraint"):
+        return None
+    visible = [inv.reads for inv in search.invariants] + [p.reads for p in search.examples]
+    reducer = Reducer(search.actions, visible)
+    return reducer if reducer.active else None
+
+
 @_no_gc
 def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] = ()) -> Result:
-    """Breadth-first search: the counterexample it reports is a shortest one."""
+    """Breadth-first search: the counterexample it reports is a shortest one.
+
+    A level is expanded a chunk of states at a time: the chunk's successors are
+    generated, fingerprinted and probed against the seen set in one numpy batch, then
+    walked in the order a state-by-state search meets them, so the figures, the
+    verdict and the counterexample are those of one successor at a time.
+
+    With a reducer (partial-order reduction), a state explores only the steps the
+    reducer chooses, unless one of them reaches a state seen at a depth no greater
+    than its own (the proviso, C3): then all of its steps. Every cycle of the explored
+    graph has such a step (depths cannot grow all the way around a cycle), so every
+    cycle has a fully expanded state. The proviso looks only at levels closed before
+    this one, so the explored graph does not depend on the order within a level.
+    """
     opts = opts or Options()
     search = _Search(spec, opts, "bfs")
+    reducer = reducer_for(spec, search)
+    search.reduced = reducer is not None
     f = search.figures
     cov = f.coverage
     names = [a.name for a in search.actions]
     key = search.key
     constraint = search.constraint
-    parent = search.parent
+    seen = search.seen
+    levels = search.levels
     on_state, on_edge = _observe(observers)
     observed = bool(observers)
     level: list[Any] = []
+    level_keys: list[Any] = []
     complete = True
     try:
         try:
             lint(spec, search.inits[:1])
+            init_fps: list[int] = []
             for s in search.inits:
                 f.generated += 1
                 search.check_state(None, s, -1)
                 if constraint is not None and not constraint(s):
                     continue
                 k = key(s) if key else s
-                if k in parent:
+                fp = fingerprint(k)
+                if not seen.add(as_fps([fp]))[0]:
                     continue
-                parent[k] = None
+                init_fps.append(fp)
                 f.distinct += 1
-                search.check_examples(k, s)
+                search.check_examples((0, len(level)), s)
                 level.append(s)
                 if observed:
+                    level_keys.append(k)
                     on_state(k, s, True)
+            levels.append(as_fps(init_fps), np.zeros(len(init_fps), dtype=np.uint32))
+            levels.close()
         except (_Stop, KeyboardInterrupt, SpecError, ReplayError):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: a spec's sys.exit() must not decide the exit code
             raise search.wrap(exc, -1) from exc
         f.depth = 1 if level else 0
         depth = 1
-        # The hot loop: figures live in locals and per-action lists, written back
-        # to `f` at each progress tick and at the end (attribute updates per
-        # successor cost a third of the time on small states).
+        # Figures live in locals and per-action lists, written back to `f` at each
+        # progress tick and at the end (attribute updates per successor cost a third
+        # of the time on small states).
         fns = [a.fn for a in search.actions]
         indexed_fns = list(enumerate(fns))
         n_actions = len(fns)
@@ -374,11 +602,20 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         generated = [0] * n_actions
         found = [0] * n_actions
         inv_fns = [inv.fn for inv in search.invariants]
+        # A violation stops the search inside a chunk, so its unvisited successors are taken off the figures;
+        # with keep_going the search goes on through them.
+        stops = 0 if opts.keep_going else 1
         examples = bool(search.examples)
         deadlock = opts.deadlock
         max_states = opts.max_states
+        # --max-states N stops at the N-th distinct state, not at the end of the state being expanded.
+        limit = -1 if max_states is None else max_states
         distinct = f.distinct
         ai = -1
+        simple = key is None and constraint is None and reducer is None
+        """The common case: successors fingerprinted as they come, nothing else to record."""
+        next_seen = FPSet() if reducer is not None else None
+        """The fingerprints of the level being built: the proviso must not count them as seen."""
 
         def sync() -> None:
             f.distinct = distinct
@@ -391,70 +628,194 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
             while level:
                 if opts.max_depth is not None and depth >= opts.max_depth:
                     complete = False
+                    f.stopped = "max-depth"
                     f.queue = len(level)
                     break
                 nxt: list[Any] = []
+                nxt_keys: list[Any] = []
                 append = nxt.append
-                for i, s in enumerate(level):
-                    search.ticks += 1
-                    if not search.ticks & 1023:
-                        f.queue = len(level) - i + len(nxt)
-                        sync()
-                        search.tick_now()
-                    if max_states is not None and distinct >= max_states:
-                        f.stopped = "max_states"
-                        f.queue = len(level) - i + len(nxt)
-                        raise _Stop
-                    pk = key(s) if key else s
-                    any_succ = False
-                    for ai, fn in indexed_fns:
-                        g = new = 0
+                for lo in range(0, len(level), CHUNK):
+                    chunk = level[lo : lo + CHUNK]
+                    # -- generate: every successor of the chunk, in order, with its fingerprint ------
+                    ts: list[Any] = []
+                    fp_list: list[int] = []
+                    params: list[Any] = []
+                    blocks: list[tuple[int, int, int, int]] = []
+                    """(state in chunk, action, start, end): one action's successors of one state."""
+                    cut: list[int] = []
+                    """Successors the constraint cuts: checked, neither stored nor explored."""
+                    failure: tuple[int, int, Exception] | None = None
+                    ts_append, fp_append = ts.append, fp_list.append
+                    for ci, s in enumerate(chunk):
+                        s0 = len(ts)
+                        b0 = len(blocks)
                         try:
-                            for _params, t in fn(s):
-                                g += 1
-                                if constraint is not None and not constraint(t):
+                            a0 = len(ts)
+                            for ai, fn in indexed_fns:
+                                if simple:
+                                    for _p, t in fn(s):
+                                        ts_append(t)
+                                        fp_append(hash(t))
+                                else:
+                                    for p, t in fn(s):
+                                        if constraint is not None and not constraint(t):
+                                            cut.append(len(ts))
+                                            fp_append(0)
+                                        else:
+                                            fp_append(hash(key(t)) if key else hash(t))
+                                        ts_append(t)
+                                        if reducer is not None:
+                                            params.append(p)
+                                n = len(ts)
+                                if n > a0:
+                                    blocks.append((ci, ai, a0, n))
+                                    a0 = n
+                        except Exception as exc:
+                            failure = (ci, ai, exc)
+                            if len(ts) > a0:
+                                blocks.append((ci, ai, a0, len(ts)))
+                            break
+                        if reducer is not None and len(ts) - s0 > 1:
+                            steps = [(b[1], params[j]) for b in blocks[b0:] for j in range(b[2], b[3])]
+                            pick = reducer.choose(steps)
+                            if pick is not None:
+                                chosen = [j for j, keep in zip(range(s0, len(ts)), pick, strict=True) if keep]
+                                # The proviso: a chosen step back to a level already closed expands the state fully.
+                                cfps = as_fps([fp_list[j] or ZERO_FP for j in chosen])
+                                assert next_seen is not None
+                                if not (seen.contains(cfps) & ~next_seen.contains(cfps)).any():
+                                    acts = [b[1] for b in blocks[b0:] for _j in range(b[2], b[3])]
+                                    ts[s0:] = [ts[j] for j in chosen]
+                                    fp_list[s0:] = [fp_list[j] for j in chosen]
+                                    params[s0:] = [params[j] for j in chosen]
+                                    del blocks[b0:]
+                                    for n, j in enumerate(chosen):
+                                        a = acts[j - s0]
+                                        if blocks[b0:] and blocks[-1][1] == a:
+                                            blocks[-1] = (ci, a, blocks[-1][2], s0 + n + 1)
+                                        else:
+                                            blocks.append((ci, a, s0 + n, s0 + n + 1))
+                    # -- probe the seen set: one batch for the chunk ---------------------------------
+                    fps = as_fps(fp_list)
+                    fps[fps == 0] = ZERO_FP
+                    if cut:
+                        kept = np.ones(len(fps), dtype=np.bool_)
+                        kept[cut] = False
+                        is_new = np.zeros(len(fps), dtype=np.bool_)
+                        is_new[kept] = seen.add(fps[kept])
+                    else:
+                        is_new = seen.add(fps)
+                    if next_seen is not None:
+                        next_seen.add(fps[is_new])
+                    new_at = np.flatnonzero(is_new)
+                    parent_of = np.zeros(len(fps), dtype=np.uint32)
+                    for b in blocks:
+                        parent_of[b[2] : b[3]] = lo + b[0]
+                    levels.append(fps[new_at], parent_of[new_at])
+                    news: list[int] = new_at.tolist()
+                    news.append(len(ts))  # a sentinel: no bounds test in the walk
+                    cuts = set(cut)
+                    slow = observed or bool(cut)
+                    # -- walk the successors in order: figures, observers, invariants ----------------
+                    nj = 0
+                    bi = 0
+                    n_blocks = len(blocks)
+                    for ci in range(len(chunk)):
+                        i = lo + ci
+                        search.ticks += 1
+                        if not search.ticks & 1023:
+                            f.queue = len(level) - i + len(nxt)
+                            sync()
+                            search.tick_now()
+                        if max_states is not None and distinct >= max_states:
+                            f.stopped = "max-states"
+                            f.queue = len(level) - i + len(nxt)
+                            raise _Stop
+                        pref = (depth - 1, i)
+                        pk = level_keys[i] if observed else None
+                        any_succ = False
+                        while bi < n_blocks and blocks[bi][0] == ci:
+                            _ci, ai, start, end = blocks[bi]
+                            bi += 1
+                            any_succ = True
+                            generated[ai] += end - start
+                            enabled[ai] += 1
+                            if slow:
+                                for j in range(start, end):
+                                    t = ts[j]
+                                    if j in cuts:
+                                        for inv_fn in inv_fns:
+                                            if not inv_fn(t):
+                                                generated[ai] -= (end - j - 1) * stops
+                                                sync()
+                                                search.fail_invariant_fn(inv_fn, pref, t, ai)
+                                        continue
+                                    k = key(t) if key else t
+                                    if observed:
+                                        on_edge(pk, k, ai)
+                                    if news[nj] != j:
+                                        continue
+                                    nj += 1
+                                    distinct += 1
+                                    found[ai] += 1
+                                    if observed:
+                                        on_state(k, t, False)
+                                        nxt_keys.append(k)
+                                    if not nxt:
+                                        f.depth = depth + 1
                                     for inv_fn in inv_fns:
                                         if not inv_fn(t):
+                                            generated[ai] -= (end - j - 1) * stops
                                             sync()
-                                            search.fail_invariant_fn(inv_fn, pk, t, ai)
-                                    continue
-                                k = key(t) if key else t
-                                if observed:
-                                    on_edge(pk, k, ai)
-                                if k in parent:
-                                    continue
-                                parent[k] = pk
+                                            f.queue = len(level) - i - 1 + len(nxt)
+                                            search.fail_invariant_fn(inv_fn, pref, t, ai)
+                                    if examples:
+                                        search.check_examples((depth, len(nxt)), t)
+                                    append(t)
+                                    if distinct == limit:
+                                        sync()
+                                        f.stopped = "max-states"
+                                        f.queue = len(level) - i + len(nxt)
+                                        raise _Stop
+                                continue
+                            while news[nj] < end:
+                                j = news[nj]
+                                nj += 1
+                                t = ts[j]
                                 distinct += 1
-                                new += 1
-                                if observed:
-                                    on_state(k, t, False)
+                                found[ai] += 1
                                 if not nxt:
                                     f.depth = depth + 1
                                 for inv_fn in inv_fns:
                                     if not inv_fn(t):
+                                        generated[ai] -= (end - j - 1) * stops
                                         sync()
                                         f.queue = len(level) - i - 1 + len(nxt)
-                                        search.fail_invariant_fn(inv_fn, pk, t, ai)
+                                        search.fail_invariant_fn(inv_fn, pref, t, ai)
                                 if examples:
-                                    search.check_examples(k, t)
+                                    search.check_examples((depth, len(nxt)), t)
                                 append(t)
-                        finally:
-                            # counted even when a violation stops the search inside this action
-                            if g:
-                                generated[ai] += g
-                                found[ai] += new
-                                enabled[ai] += 1
-                                any_succ = True
-                    if not any_succ and deadlock:
-                        sync()
-                        f.queue = len(level) - i - 1 + len(nxt)
-                        search.fail_deadlock(pk)
-                level = nxt
+                                if distinct == limit:
+                                    sync()
+                                    f.stopped = "max-states"
+                                    f.queue = len(level) - i + len(nxt)
+                                    raise _Stop
+                        if failure is not None and failure[0] == ci:
+                            ai = failure[1]
+                            raise failure[2]
+                        if not any_succ and deadlock:
+                            sync()
+                            f.queue = len(level) - i - 1 + len(nxt)
+                            search.fail_deadlock(pref)
+                levels.close()
+                if next_seen is not None:
+                    next_seen = FPSet(max(1 << 14, 2 * len(nxt)))
+                level, level_keys = nxt, nxt_keys
                 depth += 1
                 f.queue = len(level)
         except (_Stop, KeyboardInterrupt, SpecError, ReplayError):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: a spec's sys.exit() must not decide the exit code
             raise search.wrap(exc, ai) from exc
         finally:
             sync()
@@ -469,14 +830,11 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
 def _successors(search: _Search, s: Any) -> Iterable[tuple[int, Any]]:
     for ai, act in enumerate(search.actions):
         try:
-            produced = act.fn(s)
-            if produced is None:
-                continue
-            for item in produced:
+            for item in act.fn(s):
                 yield ai, item[1]
-        except (SpecError, _Stop):
-            raise
-        except Exception as exc:
+        except (SpecError, _Stop, KeyboardInterrupt, GeneratorExit):
+            raise  # GeneratorExit: the search closed this generator (it stopped inside it)
+        except BaseException as exc:
             raise search.wrap(exc, ai) from exc
 
 
@@ -517,7 +875,7 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         while stack:
             search.tick()
             if search.full():
-                f.stopped = "max_states"
+                f.stopped = "max-states"
                 raise _Stop
             s, d = stack.pop()
             pk = key(s) if key else s
@@ -525,6 +883,7 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                 continue  # re-reached at a smaller depth since it was pushed
             if opts.max_depth is not None and d >= opts.max_depth:
                 complete = False
+                f.stopped = f.stopped or "max-depth"
                 continue
             any_succ = False
             last_ai = -1
@@ -559,6 +918,9 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                 search.check_state(pk, t, ai)
                 search.check_examples(k, t)
                 stack.append((t, d + 1))
+                if search.full():  # at the N-th distinct state, as in bfs
+                    f.stopped = "max-states"
+                    raise _Stop
             if not any_succ and opts.deadlock:
                 search.fail_deadlock(pk)
             f.queue = len(stack)
@@ -569,8 +931,11 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         complete = False
     except (SpecError, ReplayError):
         raise
-    except Exception as exc:
-        raise search.wrap(exc, -1) from exc
+    except BaseException as exc:
+        stop = search.wrap(exc, -1)
+        if not isinstance(stop, _Stop):
+            raise stop from exc
+        complete = False
     f.queue = len(stack)
     return search.result(complete and f.stopped is None)
 
@@ -578,7 +943,8 @@ def dfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
 def search(
     spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
 ) -> Result:
-    """Run ``bfs`` or ``dfs`` (safety only; :func:`ahvlab.checker.run.check` adds liveness)."""
+    """Run ``bfs`` or ``dfs`` in this process (safety only; :func:`ahvlab.checker.run.check` adds liveness
+    and sends ``--workers``/``--ray`` to the partitioned search)."""
     if engine == "bfs":
         return bfs(spec, opts, observers)
     if engine == "dfs":
@@ -602,7 +968,8 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
 
     def finish(trace: list[Step], kind: Literal["invariant", "deadlock"], name: str, doc: str) -> Violation:
         replayed = replay(spec, [st.state for st in trace], [(st.action, st.params) for st in trace], inits)
-        return Violation(kind, name, doc, replayed)
+        blame = blame_of(spec, name, replayed.last) if kind == "invariant" else None
+        return Violation(kind, name, doc, replayed, blame)
 
     ai = -1
     try:
@@ -631,7 +998,7 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                 succ: list[tuple[int, Any, Any]] = []
                 for ai, act in enumerate(actions):
                     n0 = len(succ)
-                    for params, t in act.fn(s) or ():
+                    for params, t in act.fn(s):
                         succ.append((ai, params, t))
                     c = f.coverage[act.name]
                     if len(succ) > n0:
@@ -653,7 +1020,9 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
         f.stopped = "interrupted"
     except (SpecError, ReplayError):
         raise
-    except Exception as exc:
-        raise search.wrap(exc, ai) from exc
+    except BaseException as exc:
+        stop = search.wrap(exc, ai)
+        if not isinstance(stop, _Stop):
+            raise stop from exc
     f.seconds = time.monotonic() - search.start
-    return Result(spec.name, "simulate", f, search.violation, found, complete=False)
+    return Result(spec.name, "simulate", f, search.violation, found, complete=False, invariants=search.checked())

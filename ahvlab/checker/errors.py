@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ahvlab.checker.result import EXIT_SPEC, EXIT_USAGE
 
 
@@ -49,3 +51,33 @@ class SpecLoadError(UserError):
     """A spec, config, scenario or trace that cannot be used: exit code 150."""
 
     exit_code = EXIT_SPEC
+
+
+class SpecCodeError(SpecLoadError):
+    """The user's spec code itself raised (or called ``sys.exit``) while ahvlab loaded or built it: exit code 150.
+
+    Printed as ``spec error <where>: <what> (<file>:<line>)``, the line being the
+    spec's own, not ahvlab's.
+    """
+
+    def __str__(self) -> str:
+        loc = ""
+        if self.file:
+            loc = f" ({self.file}" + (f":{self.line}" if self.line else "") + ")"
+        return f"spec error {self.message}{loc}"
+
+
+def toml_error_place(exc: Exception, text: str) -> tuple[str, int | None, int | None]:
+    """A TOML syntax error's message without its ``(at line L, column C)``, and L and C.
+
+    ``tomllib`` says ``(at end of document)`` for a file cut short (an unclosed ``[``,
+    a key without a value): that is the file's last line, where the user must look.
+    """
+    msg = str(exc)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+    if m:
+        return msg[: m.start()].rstrip() or "invalid TOML", int(m.group(1)), int(m.group(2))
+    if "end of document" in msg:
+        last = len(text.rstrip().splitlines()) or 1
+        return re.sub(r"\s*\(at end of document\)", "", msg) + " at the end of the file", last, None
+    return msg or "invalid TOML", None, None

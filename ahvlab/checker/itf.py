@@ -1,7 +1,9 @@
 """ITF: the Informal Trace Format of Apalache and Quint (ADR-015).
 
 Values map one way: bool and str as JSON; int as a JSON number within
-+-(2**53 - 1), else ``{"#bigint": "..."}``; tuple as a sequence (JSON array);
++-(2**53 - 1), else ``{"#bigint": "..."}``; a finite float as a JSON number
+written with a fraction or exponent (``0.25``, ``2.0``), read back as that very
+float; tuple as a sequence (JSON array);
 frozenset as ``{"#set": [...]}``; dict as ``{"#map": [[k, v], ...]}``;
 NamedTuple and dataclass as records; anything else ``{"#unserializable": repr}``.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from ahvlab.checker.errors import SpecLoadError
-from ahvlab.checker.output import safe_write_text
+from ahvlab.checker.output import read_user_text, safe_write_text
 from ahvlab.checker.spec import Spec
-from ahvlab.checker.trace import Step, Trace
+from ahvlab.checker.trace import Step, Trace, fingerprint_key
 
 ACTION_VAR = "mbt::actionTaken"
 PICKS_VAR = "mbt::nondetPicks"
@@ -43,6 +46,10 @@ def encode(value: Any) -> Any:
         return value.name
     if isinstance(value, int):
         return value if -MAX_SAFE <= value <= MAX_SAFE else {"#bigint": str(value)}
+    if isinstance(value, float) and math.isfinite(value):
+        # json.dumps writes repr(value), which reads back as the same float, and always
+        # with a "." or an exponent, so a reader never takes it for an integer.
+        return value
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return {f: encode(getattr(value, f)) for f in value._fields}
     if isinstance(value, tuple | list):
@@ -62,47 +69,77 @@ def _order(v: Any) -> str:
 
 
 def decode(value: Any) -> Any:
-    """An ITF JSON value as a plain Python value (records become dicts, sequences tuples)."""
+    """An ITF JSON value as a plain Python value (records become dicts, sequences tuples).
+
+    A JSON number with a fraction or an exponent stays a float, so floats round-trip
+    exactly; booleans stay booleans (``true`` is never the integer 1).
+    """
     if isinstance(value, bool | str | int):
         return value
     if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError(f"ITF has no floating-point numbers: {value}")
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value}")
+        return value
     if isinstance(value, list):
         return tuple(decode(v) for v in value)
     if isinstance(value, dict):
         if "#bigint" in value:
-            return int(value["#bigint"])
+            return _bigint(value["#bigint"])
         if "#tup" in value:
-            return tuple(decode(v) for v in value["#tup"])
+            return tuple(decode(v) for v in _array(value, "#tup"))
         if "#set" in value:
-            return frozenset(decode(v) for v in value["#set"])
+            return frozenset(decode(v) for v in _array(value, "#set"))
         if "#map" in value:
-            return {decode(k): decode(v) for k, v in value["#map"]}
+            return {decode(k): decode(v) for k, v in _pairs(value["#map"])}
         if "#unserializable" in value:
             return None if value["#unserializable"] == "None" else value["#unserializable"]
         return {k: decode(v) for k, v in value.items()}
     raise ValueError(f"not an ITF value: {value!r}")
 
 
+def _bigint(text: Any) -> int:
+    if not isinstance(text, str):
+        raise ValueError(f"#bigint holds {type(text).__name__}, not a string of digits")
+    return int(text)
+
+
+def _array(value: dict[str, Any], tag: str) -> list[Any]:
+    items = value[tag]
+    if not isinstance(items, list):
+        raise ValueError(f"{tag} holds {type(items).__name__}, not an array")
+    return items
+
+
+def _pairs(items: Any) -> list[Any]:
+    if not isinstance(items, list) or not all(isinstance(p, list) and len(p) == 2 for p in items):
+        raise ValueError("#map holds something other than [key, value] pairs")
+    return items
+
+
 def normalise(value: Any) -> Any:
-    """Canonical JSON-comparable form of an ITF value (``#tup`` and arrays alike, integers unboxed, sets sorted)."""
+    """Canonical form of an ITF value (``#tup`` and arrays alike, integers unboxed, sets and maps sorted).
+
+    Compare normalised values with :func:`value_key`, not ``==``: Python's ``True == 1``
+    and ``1 == 1.0`` would let a trace of integers stand for one of booleans.
+    """
     if isinstance(value, list):
         return [normalise(v) for v in value]
     if isinstance(value, dict):
         if "#bigint" in value:
-            return int(value["#bigint"])
+            return _bigint(value["#bigint"])
         if "#tup" in value:
-            return [normalise(v) for v in value["#tup"]]
+            return [normalise(v) for v in _array(value, "#tup")]
         if "#set" in value:
-            return {"#set": sorted((normalise(v) for v in value["#set"]), key=_order)}
+            return {"#set": sorted((normalise(v) for v in _array(value, "#set")), key=_order)}
         if "#map" in value:
-            return {"#map": sorted(([normalise(k), normalise(v)] for k, v in value["#map"]), key=_order)}
+            return {"#map": sorted(([normalise(k), normalise(v)] for k, v in _pairs(value["#map"])), key=_order)}
         return {k: normalise(v) for k, v in value.items()}
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     return value
+
+
+def value_key(value: Any) -> str:
+    """A type-aware comparison key of ITF values: equal keys mean equal values, and ``true`` differs from ``1``."""
+    return json.dumps(normalise(value), sort_keys=True)
 
 
 def trace_to_itf(
@@ -157,7 +194,22 @@ def trace_to_itf(
 
 def write_itf(path: str | Path, spec: Spec, trace: Trace, *, force: bool = False, **meta: Any) -> None:
     """Write a trace to ``path`` as ITF JSON (never over a file ahvlab did not write, unless ``force``)."""
-    safe_write_text(path, json.dumps(trace_to_itf(spec, trace, **meta), indent=2) + "\n", force=force)
+    text = json.dumps(trace_to_itf(spec, trace, **meta), indent=2) + "\n"
+    safe_write_text(path, text, kind="itf", force=force)
+
+
+def itf_name(pattern: str, name: str) -> str:
+    """The file of one violation under ``check --continue --itf PATTERN``.
+
+    ``{name}`` in the pattern is replaced by the property's name (``cex-{name}.itf.json``);
+    otherwise the name goes before the extension: ``cex.itf.json`` -> ``cex.no_phantom_vm.itf.json``.
+    """
+    if "{name}" in pattern:
+        return pattern.replace("{name}", name)
+    for ext in (".itf.json", ".json"):
+        if pattern.endswith(ext):
+            return f"{pattern[: -len(ext)]}.{name}{ext}"
+    return f"{pattern}.{name}.itf.json"
 
 
 @dataclass(frozen=True)
@@ -188,14 +240,16 @@ class ItfTrace:
 def read_itf(path: str | Path) -> ItfTrace:
     """Read and validate an ITF file; a malformed one raises :class:`SpecLoadError` naming the file."""
     name = str(path)
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read trace: {exc.strerror}", file=name) from exc
+    text = read_user_text(name, what="trace")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SpecLoadError(f"not JSON: {exc.msg}", file=name, line=exc.lineno) from exc
+        raise SpecLoadError(f"not JSON: {exc.msg}", file=name, line=exc.lineno) from None
+    except RecursionError:
+        raise SpecLoadError("not a trace: its JSON is nested too deeply", file=name) from None
+    except ValueError as exc:
+        # e.g. an integer of more digits than Python converts
+        raise SpecLoadError(f"not a usable JSON value: {exc}", file=name) from None
     return parse_itf(obj, name)
 
 
@@ -217,33 +271,62 @@ def parse_itf(obj: Any, name: str = "<itf>") -> ItfTrace:
             raise SpecLoadError(
                 f"state {i} lacks variable {missing[0]!r}", file=name, key=f"states[{i}]", expected="every var"
             )
-        try:
-            for v in variables:
-                decode(st[v])
-        except (ValueError, TypeError, KeyError) as exc:
-            raise SpecLoadError(f"state {i}: {exc}", file=name, key=f"states[{i}]") from exc
+        for v in variables:
+            _check_value(st[v], name, f"states[{i}].{v}")
+        picks = st.get(PICKS_VAR)
+        if PICKS_VAR not in variables and picks is not None:
+            _check_value(picks, name, f"states[{i}].{PICKS_VAR}")
+        if picks is not None and not isinstance(picks, dict):
+            raise SpecLoadError("must be an object", file=name, key=f"states[{i}].{PICKS_VAR}")
     loop = obj.get("loop")
-    if loop is not None and (not isinstance(loop, int) or not 0 <= loop < len(states)):
-        raise SpecLoadError(f"'loop' is {loop!r}", file=name, key="loop", expected=f"an index 0..{len(states) - 1}")
+    # bool is an int in Python: "loop": true must not pass for index 1.
+    if loop is not None and (type(loop) is not int or not 0 <= loop < len(states)):
+        raise SpecLoadError(
+            f"'loop' is {json.dumps(loop)}", file=name, key="loop", expected=f"an index 0..{len(states) - 1}"
+        )
     raw_meta = obj.get("#meta")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    params = meta.get("parameters")
+    if params is not None:
+        if not isinstance(params, dict):
+            raise SpecLoadError("must be an object of constants", file=name, key="#meta.parameters")
+        for k, v in params.items():
+            _check_value(v, name, f"#meta.parameters.{k}")
     return ItfTrace(meta, variables, states, loop, name)
 
 
-def _shown(spec: Spec, state: Any, variables: list[str]) -> dict[str, Any]:
+def _check_value(value: Any, file: str, key: str) -> None:
+    """Decode ``value`` once to find a bad one early; the error names where it is."""
+    try:
+        decode(value)
+        normalise(value)
+    except RecursionError:
+        raise SpecLoadError("nested too deeply", file=file, key=key) from None
+    except (ValueError, TypeError) as exc:
+        raise SpecLoadError(f"not an ITF value: {exc}", file=file, key=key) from None
+
+
+def _shown(spec: Spec, state: Any, variables: list[str]) -> str:
     shown = spec.format_state(state)
-    return {k: normalise(encode(shown.get(k))) for k in variables}
+    return value_key({k: encode(shown.get(k)) for k in variables})
 
 
 def trace_from_itf(spec: Spec, itf: ItfTrace) -> Trace:
     """Match an ITF trace against a spec, step by step, and return the spec's own states.
 
     The recorded action and parameters guide each step where the file has them;
-    otherwise any step whose successor shows the same variables is taken.
+    otherwise any step whose successor shows the same variables is taken. Values
+    are compared by type as well (``true`` is not ``1``). A ``loop`` must be a real
+    lasso: the last state has a step back to the state at ``loop`` (or ``loop`` is the
+    last state: stuttering).
     """
     variables = [v for v in itf.vars if v not in (ACTION_VAR, PICKS_VAR)]
-    wanted = [{k: normalise(st[k]) for k in variables} for st in itf.states]
-    hints = itf.actions()
+    wanted = [value_key({k: st[k] for k in variables}) for st in itf.states]
+    hints = [
+        (name if isinstance(name, str) and name != INIT_ACTION else None, st.get(PICKS_VAR))
+        for st in itf.states
+        for name in [st.get(ACTION_VAR)]
+    ]
     inits = [s for s in spec.init() if _shown(spec, s, variables) == wanted[0]]
     if not inits:
         raise SpecLoadError(f"state 0 is not an initial state of {spec.name}", file=itf.file, key="states[0]")
@@ -251,12 +334,13 @@ def trace_from_itf(spec: Spec, itf: ItfTrace) -> Trace:
     actions = spec.actions()
     for i in range(1, len(wanted)):
         name, picks = hints[i]
+        want_picks = value_key(picks) if isinstance(picks, dict) and name is not None else None
         found: Step | None = None
         for act in actions:
             if name is not None and act.name != name:
                 continue
             for params, nxt in act.fn(steps[-1].state):
-                if picks is not None and name is not None and dict(params) != picks:
+                if want_picks is not None and value_key({k: encode(v) for k, v in params.items()}) != want_picks:
                     continue
                 if _shown(spec, nxt, variables) == wanted[i]:
                     found = Step(nxt, act.name, dict(params))
@@ -264,12 +348,27 @@ def trace_from_itf(spec: Spec, itf: ItfTrace) -> Trace:
             if found:
                 break
         if found is None:
-            what = f" by {spec.format_step(name, picks or {})}" if name else ""
+            shown_picks = {k: decode(v) for k, v in picks.items()} if isinstance(picks, dict) else {}
+            what = f" by {spec.format_step(name, shown_picks)}" if name else ""
             raise SpecLoadError(
                 f"state {i} is not reachable from state {i - 1}{what} in {spec.name}", file=itf.file, key=f"states[{i}]"
             )
         steps.append(found)
+    if itf.loop is not None and itf.loop != len(steps) - 1 and not _steps_back(spec, steps, itf.loop):
+        raise SpecLoadError(
+            f"the last state (state {len(steps) - 1}) has no step back to state {itf.loop} in {spec.name}",
+            file=itf.file,
+            key="loop",
+            expected="the index of a state the last state steps back to",
+        )
     return Trace(tuple(steps), itf.loop)
+
+
+def _steps_back(spec: Spec, steps: list[Step], loop: int) -> bool:
+    # The checker finds loops up to its fingerprint (symmetry, view): compare as it does.
+    key = fingerprint_key(spec) or (lambda s: s)
+    target = key(steps[loop].state)
+    return any(key(nxt) == target for act in spec.actions() for _params, nxt in act.fn(steps[-1].state))
 
 
 def load_trace(spec: Spec, path: str | Path) -> Trace:

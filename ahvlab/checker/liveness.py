@@ -583,21 +583,24 @@ def check_graph(
     inits: Sequence[Any] | None = None,
     properties: Sequence[str] | None = None,
     fairness: FairnessMap | None = None,
+    keep_going: bool = False,
 ) -> Result:
     """Check the temporal properties on the graph a finished run recorded; returns ``result`` updated.
 
     Nothing is checked when the run found a violation or did not finish exploring
     (a liveness verdict on part of a graph would be unsound); then
-    ``result.figures.liveness_seconds`` stays None.
+    ``result.figures.liveness_seconds`` stays None. With ``keep_going`` (``check
+    --continue``) a complete graph is checked even after invariant violations, and
+    every failing property is recorded instead of only the first.
     """
     props = temporal_properties(spec, properties)
-    if result.violation is not None or not result.complete or not props:
+    if (result.violation is not None and not keep_going) or not result.complete or not props:
         return result
     # Millions of small acyclic tuples and lists: the cyclic collector would rescan them all, for nothing.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_graph(spec, graph, result, props, fairness, inits)
+        return _check_graph(spec, graph, result, props, fairness, inits, keep_going)
     finally:
         if was_enabled:
             gc.enable()
@@ -610,6 +613,7 @@ def _check_graph(
     props: Sequence[Property],
     fairness: FairnessMap | None,
     inits: Sequence[Any] | None,
+    keep_going: bool = False,
 ) -> Result:
     start = time.monotonic()
     actions = list(spec.actions())
@@ -633,9 +637,13 @@ def _check_graph(
         if lasso is not None:
             trace = _rebuild(spec, actions, pg, lasso, inits)
             verify_lasso(spec, actions, prop, fair, trace)
-            result.violation = Violation("liveness", prop.name, prop.doc, trace)
-            result.complete = False
-            break
+            found = Violation("liveness", prop.name, prop.doc, trace)
+            result.violations.append(found)
+            if result.violation is None:
+                result.violation = found
+            if not keep_going:
+                result.complete = False
+                break
     result.figures.liveness_seconds = time.monotonic() - start
     result.figures.liveness_properties = checked
     return result

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import importlib.util
 import inspect
+import os
+import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ahvlab.checker.errors import SpecLoadError, UsageError
+from ahvlab.checker.blame import raised
+from ahvlab.checker.errors import SpecCodeError, SpecLoadError, UsageError
 from ahvlab.checker.spec import Spec
 
 
@@ -26,12 +30,39 @@ def parse_assignments(items: list[str] | None) -> dict[str, Any]:
             out[key.strip()] = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
             out[key.strip()] = raw
+        except (MemoryError, RecursionError):
+            # Python's parser gives up on very long or deeply nested text (100k brackets).
+            raise UsageError(
+                f"--set {key.strip()}: a value of {len(raw)} characters is too long or too deeply nested",
+                expected="a Python literal or a plain string",
+            ) from None
     return out
 
 
+@contextlib.contextmanager
+def _no_bytecode() -> Iterator[None]:
+    """Import without writing ``__pycache__`` beside the user's files: checking a spec leaves no trace in their folder."""
+    before = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        sys.dont_write_bytecode = before
+
+
+def _import_error(exc: BaseException, what: str, path: Path | None) -> SpecLoadError:
+    """The one-line error for a spec whose import raised (or called ``sys.exit``), at the spec's own line."""
+    line = _line_in(exc, path) if path is not None else None
+    return SpecCodeError(f"at the import of {what}: it {raised(exc)}", file=str(path) if path else None, line=line)
+
+
 def _import_file(path: Path) -> Any:
-    if not path.is_file():
-        raise SpecLoadError("no such file", file=str(path), expected="path/to/spec.py:ClassName")
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        raise SpecLoadError("no such file", file=str(path), expected="path/to/spec.py:ClassName") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SpecLoadError("not a regular file", file=str(path), expected="path/to/spec.py:ClassName")
     name = f"ahvlab_user_spec_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -39,16 +70,26 @@ def _import_file(path: Path) -> Any:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        with _no_bytecode():
+            spec.loader.exec_module(module)
+    except KeyboardInterrupt:
+        sys.modules.pop(name, None)
+        raise
     except SyntaxError as exc:
-        raise SpecLoadError(f"syntax error: {exc.msg}", file=str(path), line=exc.lineno) from exc
-    except Exception as exc:
-        line = _line_in(exc, path)
-        raise SpecLoadError(f"importing it raised {type(exc).__name__}: {exc}", file=str(path), line=line) from exc
+        sys.modules.pop(name, None)
+        raise SpecLoadError(f"syntax error: {exc.msg}", file=str(path), line=exc.lineno) from None
+    except UnicodeDecodeError as exc:
+        sys.modules.pop(name, None)
+        raise SpecLoadError(f"not UTF-8 Python source: {exc.reason}", file=str(path)) from None
+    except BaseException as exc:
+        # SystemExit too: a spec calling sys.exit(7) at import must not decide ahvlab's exit code.
+        sys.modules.pop(name, None)
+        raise _import_error(exc, path.name, path) from None
     return module
 
 
 def _line_in(exc: BaseException, path: Path) -> int | None:
+    """The last line of ``path`` the traceback passes through (where the spec itself raised)."""
     tb = exc.__traceback__
     line = None
     while tb is not None:
@@ -63,11 +104,28 @@ def _import_module(name: str) -> Any:
     if "" not in sys.path and str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     try:
-        return importlib.import_module(name)
+        with _no_bytecode():
+            return importlib.import_module(name)
+    except KeyboardInterrupt:
+        raise
     except ModuleNotFoundError as exc:
-        raise SpecLoadError(f"no module {exc.name!r}", key=name, expected="package.module:ClassName") from exc
-    except Exception as exc:
-        raise SpecLoadError(f"importing {name} raised {type(exc).__name__}: {exc}") from exc
+        raise SpecLoadError(f"no module {exc.name!r}", key=name, expected="package.module:ClassName") from None
+    except SyntaxError as exc:
+        raise SpecLoadError(f"syntax error: {exc.msg}", file=exc.filename, line=exc.lineno) from None
+    except BaseException as exc:
+        raise _import_error(exc, name, _module_file(exc)) from None
+
+
+def _module_file(exc: BaseException) -> Path | None:
+    """The innermost file of the traceback outside the import machinery: where the user's code raised."""
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        file = tb.tb_frame.f_code.co_filename
+        if not file.startswith("<") and "importlib" not in file and Path(file).resolve() != Path(__file__).resolve():
+            found = Path(file)
+        tb = tb.tb_next
+    return found
 
 
 def load_spec_class(target: str) -> type[Spec]:
@@ -93,7 +151,21 @@ def build_spec(cls: type[Spec], params: Mapping[str, Any] | None = None) -> Spec
         return cls(**dict(params or {}))
     except TypeError as exc:
         sig = inspect.signature(cls)
-        raise SpecLoadError(f"cannot build {cls.__name__}{sig}: {exc}") from exc
+        raise SpecLoadError(f"cannot build {cls.__name__}{sig}: {exc}") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        # ValueError for ``--set n=-1``, or a SystemExit: the spec's own check of its constants.
+        try:
+            file = inspect.getsourcefile(cls)
+        except TypeError:
+            file = None
+        where = Path(file) if file else None
+        raise SpecCodeError(
+            f"in the constructor of {cls.__name__}: it {raised(exc)}",
+            file=str(where) if where else None,
+            line=_line_in(exc, where) if where else None,
+        ) from None
 
 
 def load_spec(target: str, params: Mapping[str, Any] | None = None) -> Spec:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from ahvlab.checker.fpset import collision_probability
 from ahvlab.checker.itf import encode
 from ahvlab.checker.result import Figures, Result, Violation
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Trace, changed_vars
-from ahvlab.checker.values import deep_changes, show, show_time
+from ahvlab.checker.values import deep_changes, join, show, show_time
 
 
 def show_value(v: Any) -> str:
@@ -40,7 +43,7 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
         changes = changed_vars(spec, None if all_vars else before, step.state)
         for name, (old, new) in changes.items():
             if before is None or all_vars:
-                out.append(f"  /\\ {name} = {show_value(new)}")
+                out.extend(f"  /\\ {line}" for line in whole_lines(name, new))
                 continue
             out.extend(f"  /\\ {c.line()}" for c in deep_changes(name, old, new))
         if before is not None and not changes:
@@ -52,8 +55,19 @@ def trace_lines(spec: Spec, trace: Trace, *, all_vars: bool = False) -> list[str
     return out
 
 
-def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
-    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited."""
+def whole_lines(name: str, value: Any, width: int = 100) -> list[str]:
+    """``name = value``; a long mapping (hosts by number, VMs by name) one entry per line instead."""
+    text = show_value(value)
+    if len(text) <= width or not isinstance(value, Mapping):
+        return [f"{name} = {text}"]
+    return [f"{join(name, k)} = {show_value(v)}" for k, v in value.items()]
+
+
+def figure_lines(f: Figures, engine: str = "bfs", *, timing: bool = True) -> list[str]:
+    """TLC's closing figures; a simulation has no queue and no complete graph, so it says what it visited.
+
+    ``timing=False`` leaves out what differs run to run (seconds, speed, memory): a transcript stays stable.
+    """
     if engine == "simulate":
         lines = [
             f"{f.generated} states generated, {f.distinct} distinct states visited.",
@@ -64,11 +78,41 @@ def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
             f"{f.generated} states generated, {f.distinct} distinct states found, {f.queue} states left on queue.",
             f"The depth of the complete state graph search is {f.depth}.",
         ]
-    rate = f.distinct / f.seconds if f.seconds > 0 else 0.0
-    lines.append(f"Finished in {f.seconds:.2f}s ({rate:,.0f} distinct states/s).")
+    how = []
+    if f.workers > 1:
+        how.append(f"{f.workers} workers")
+    if f.reduction:
+        how.append("partial-order reduction")
+    # One line, the last: a shell transcript leaves it out (seconds and memory differ run to run).
+    line = f"Finished in {f.seconds:.2f}s{' (' + ', '.join(how) + ')' if how else ''}: {speed_text(f)}"
+    if engine != "simulate" and f.distinct:
+        line += f"; fingerprint collision probability {collision_probability(f.distinct, f.generated):.1E}"
+    if timing:
+        lines.append(line + ".")
     if f.liveness_seconds is not None:
-        lines.append(f"Checked {f.liveness_properties} temporal properties in {f.liveness_seconds:.2f}s (liveness).")
+        took = f" in {f.liveness_seconds:.2f}s" if timing else ""
+        lines.append(f"Checked {f.liveness_properties} temporal properties{took} (liveness).")
     return lines
+
+
+def states_per_second(f: Figures) -> float:
+    return f.distinct / f.seconds if f.seconds > 0 else 0.0
+
+
+def bytes_per_state(f: Figures) -> float | None:
+    """What the search added to memory, per distinct state (None when nothing was measured)."""
+    return f.growth_bytes / f.distinct if f.distinct and f.growth_bytes else None
+
+
+def speed_text(f: Figures) -> str:
+    """``12,345 distinct states/s, peak 45 MiB, 38 bytes/state``."""
+    out = f"{states_per_second(f):,.0f} distinct states/s"
+    if f.peak_bytes:
+        out += f", peak {f.peak_bytes / 2**20:,.0f} MiB"
+    per = bytes_per_state(f)
+    if per is not None:
+        out += f", {per:,.0f} bytes/state"
+    return out
 
 
 def coverage_table(f: Figures) -> Table:
@@ -79,14 +123,20 @@ def coverage_table(f: Figures) -> Table:
     table.add_column("distinct", justify="right")
     for name, c in f.coverage.items():
         style = "yellow" if c.enabled == 0 else None
-        table.add_row(name, str(c.enabled), str(c.generated), str(c.distinct), style=style)
+        table.add_row(Text(name), str(c.enabled), str(c.generated), str(c.distinct), style=style)
     return table
 
 
+# Why a run stopped without a verdict, keyed by ``Figures.stopped``: a bound the user set is "bounded"
+# (exit 0); a signal or the memory running out is "partial" (exit 130, 143, 153).
+_BOUNDED = {
+    "max-depth": "Search bounded (--max-depth): no error found within the bound.",
+    "max-states": "Search bounded (--max-states): no error found within the bound.",
+    "max-seconds": "Search bounded (--max-seconds): no error found within the bound.",
+}
 _STOPPED = {
-    "max_states": "Stopped at the --max-states bound",
-    "max_seconds": "Stopped at the --max-seconds bound",
     "interrupted": "Interrupted (Ctrl-C)",
+    "terminated": "Terminated (SIGTERM)",
     "cancelled": "Stopped on request",
 }
 
@@ -105,6 +155,10 @@ def closing_line(result: Result) -> str | None:
     if result.violation is not None:
         return None
     stopped = result.figures.stopped
+    if stopped in _BOUNDED:
+        return _BOUNDED[stopped]
+    if stopped == "out-of-memory":
+        return f"Out of memory after {result.figures.distinct} distinct states: the figures are partial."
     if stopped:
         return f"{_STOPPED.get(stopped, stopped)}: the figures are partial."
     if result.engine == "simulate":
@@ -122,6 +176,11 @@ def verdict_lines(result: Result) -> list[str]:
     lines = [violation_headline(v) + "."]
     if v.doc and v.kind != "deadlock":
         lines.append(v.doc)
+    if v.blame:
+        lines.append(f"Why: {v.blame}")
+    others = [o.name for o in result.all_violations()[1:]]
+    if others:
+        lines.append(f"Also violated: {', '.join(others)}.")
     steps = len(v.trace) - 1
     what = "a lasso" if v.trace.loop is not None else "a counterexample"
     lines.append(f"The behaviour is {what} of {steps} step{'' if steps == 1 else 's'}.")
@@ -130,21 +189,34 @@ def verdict_lines(result: Result) -> list[str]:
 
 def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool = True) -> None:
     """The whole human report of a run, in TLC's words."""
-    v = result.violation
-    if v is not None:
+    found = result.all_violations()
+    for v in found:
         console.print("[bold red]Error:[/] ", end="")
         console.print(
             violation_headline(v) + "." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""), markup=False
         )
+        if v.blame:
+            console.print(f"Error: Why: {v.blame}", markup=False, highlight=False)
         console.print("Error: The behavior up to this point is:")
         for line in trace_lines(spec, v.trace):
             console.print(line, markup=False, highlight=False)
+    if result.continued and found:
+        n = len(found)
+        console.print(
+            f"{n} propert{'y' if n == 1 else 'ies'} violated (--continue): "
+            + ", ".join(f"{v.name} in {len(v.trace)} states" for v in found)
+            + ".",
+            markup=False,
+            highlight=False,
+        )
     for name, trace in result.examples.items():
         if trace is None:
-            console.print(f"[yellow]Example {name}: not found[/] in the explored states.")
+            console.print(f"[yellow]Example {escape(name)}: not found[/] in the explored states.")
         else:
             n = len(trace)
-            console.print(f"[green]Example {name}:[/] found, shortest trace has {n} state{'' if n == 1 else 's'}.")
+            console.print(
+                f"[green]Example {escape(name)}:[/] found, shortest trace has {n} state{'' if n == 1 else 's'}."
+            )
     for line in figure_lines(result.figures, result.engine):
         console.print(line, highlight=False)
     if coverage and result.figures.coverage:
@@ -153,6 +225,35 @@ def print_result(result: Result, spec: Spec, console: Console, *, coverage: bool
     if closing is not None:
         style = "yellow" if result.figures.stopped or not (result.complete or result.engine == "simulate") else ""
         console.print(closing, style=style, markup=False)
+
+
+def _raw(value: Any) -> str:
+    try:
+        return repr(value)
+    except Exception:  # a state whose own __repr__ fails still gets a line
+        return f"<{type(value).__name__} that cannot be shown>"
+
+
+def plain_report(result: Result) -> list[str]:
+    """The report without the spec's display hooks, for when one of them fails: raw states, TLC's figures.
+
+    The counterexample is what a run exists to find; it is shown even if the spec
+    cannot format it.
+    """
+    lines: list[str] = []
+    v = result.violation
+    if v is not None:
+        lines.append(f"Error: {violation_headline(v)}." + (f" ({v.doc})" if v.doc and v.kind != "deadlock" else ""))
+        lines.append("Error: The behavior up to this point is (raw states, the spec's display hook failed):")
+        for i, step in enumerate(v.trace.steps):
+            label = "<Initial predicate>" if step.action is None else f"{step.action} {_raw(dict(step.params))}"
+            lines.append(f"State {i + 1}: {label}")
+            lines.append(f"  {_raw(step.state)}")
+    lines.extend(figure_lines(result.figures, result.engine))
+    closing = closing_line(result)
+    if closing is not None:
+        lines.append(closing)
+    return lines
 
 
 def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, Any]:
@@ -171,33 +272,56 @@ def result_json(result: Result, spec: Spec, *, trace: bool = True) -> dict[str, 
         "seconds": round(f.seconds, 3),
         "stopped": f.stopped,
         "liveness_seconds": None if f.liveness_seconds is None else round(f.liveness_seconds, 3),
+        "reduction": f.reduction,
+        "workers": f.workers,
+        "states_per_second": round(states_per_second(f), 1),
+        "peak_mib": round(f.peak_bytes / 2**20, 1),
+        "bytes_per_state": None if bytes_per_state(f) is None else round(bytes_per_state(f) or 0.0, 1),
+        "fingerprint_collision_probability": collision_probability(f.distinct, f.generated),
         "coverage": {
             n: {"enabled": c.enabled, "generated": c.generated, "distinct": c.distinct} for n, c in f.coverage.items()
         },
         "examples": {n: (len(t) if t is not None else None) for n, t in result.examples.items()},
     }
-    v = result.violation
-    if v is not None:
-        out["violation"] = {"kind": v.kind, "name": v.name, "doc": v.doc, "trace_length": len(v.trace)}
-        if v.trace.loop is not None:
-            out["violation"]["loop"] = v.trace.loop
-        if trace:
-            out["violation"]["trace"] = [
-                {
-                    "index": i,
-                    "action": st.action,
-                    "params": {k: encode(x) for k, x in st.params.items()},
-                    "time": spec.time_of(st.state),
-                    "changed": {
-                        k: encode(new)
-                        for k, (_old, new) in changed_vars(
-                            spec, v.trace.steps[i - 1].state if i else None, st.state
-                        ).items()
-                    },
-                }
-                for i, st in enumerate(v.trace.steps)
-            ]
+    found = result.all_violations()
+    if found:
+        out["violation"] = violation_json(found[0], spec, trace=trace)
+    # Every violation, the first being ``violation``: one, or with --continue one per name.
+    out["violations"] = [violation_json(v, spec, trace=trace) for v in found]
     return out
+
+
+def violation_json(v: Violation, spec: Spec, *, trace: bool = True) -> dict[str, Any]:
+    """One violation as ``--json`` gives it: kind, name, doc, blame, trace_length, loop, and the trace."""
+    out: dict[str, Any] = {"kind": v.kind, "name": v.name, "doc": v.doc, "trace_length": len(v.trace)}
+    out["blame"] = v.blame
+    if v.shrunk_from is not None:
+        out["shrunk_from"] = v.shrunk_from
+    if v.trace.loop is not None:
+        out["loop"] = v.trace.loop
+    if trace:
+        out["trace"] = [
+            {
+                "index": i,
+                "action": st.action,
+                "params": {k: encode(x) for k, x in st.params.items()},
+                "time": spec.time_of(st.state),
+                "changed": changed_paths(spec, v.trace.steps[i - 1].state if i else None, st.state),
+            }
+            for i, st in enumerate(v.trace.steps)
+        ]
+    return out
+
+
+def changed_paths(spec: Spec, before: Any | None, after: Any) -> dict[str, Any]:
+    """What a step changed as ``{path: new value}`` in the one path syntax (``host[2].cvm_up``), ITF-encoded.
+
+    For the initial state, every variable whole.
+    """
+    changes = changed_vars(spec, before, after)
+    if before is None:
+        return {k: encode(new) for k, (_old, new) in changes.items()}
+    return {c.path: encode(c.new) for k, (old, new) in changes.items() for c in deep_changes(k, old, new)}
 
 
 class Progress:
@@ -226,7 +350,8 @@ class Progress:
         line = (
             f"Progress({f.depth}) at {datetime.now():%Y-%m-%d %H:%M:%S}: {f.generated:,} states generated "
             f"({f.generated / minutes:,.0f} s/min), {f.distinct:,} distinct states found "
-            f"({f.distinct / minutes:,.0f} ds/min), {f.queue:,} states left on queue."
+            f"({f.distinct / minutes:,.0f} ds/min), {f.queue:,} states left on queue; "
+            f"{speed_text(f)}."
         )
         if self._status is not None:
             self._status.update(line)

@@ -6,12 +6,32 @@ all call :func:`check`, so a spec gets the same answer wherever it is checked.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from ahvlab.checker.engine import Engine, GraphRecorder, Observer, Options, search
+from ahvlab.checker import engine as sequential
+from ahvlab.checker.cluster import check_on_ray
+from ahvlab.checker.engine import Engine, GraphRecorder, Observer, Options, SpecError
+from ahvlab.checker.errors import UsageError
 from ahvlab.checker.liveness import FairnessMap, check_graph, temporal_properties
+from ahvlab.checker.parallel import check_parallel
 from ahvlab.checker.result import Result
 from ahvlab.checker.spec import Spec
+
+
+def search(
+    spec: Spec, opts: Options | None = None, engine: Engine = "bfs", observers: Sequence[Observer] = ()
+) -> Result:
+    """Safety only: ``bfs``/``dfs`` in this process, or the partitioned BFS for ``opts.workers`` other than 1
+    and ``opts.ray`` (which records no graph, so takes no observers)."""
+    opts = opts or Options()
+    if opts.ray is not None or opts.workers != 1:
+        if engine != "bfs" or observers:
+            raise SpecError("--workers and --ray run a BFS that records no graph: use --workers 1")
+        if opts.ray is not None:
+            return check_on_ray(spec, opts)
+        return check_parallel(spec, opts)
+    return sequential.search(spec, opts, engine, observers)
 
 
 def check(
@@ -29,7 +49,8 @@ def check(
     ``liveness=None`` checks them when the spec has any (``properties`` picks some by
     name); ``False`` is safety only. ``fairness`` replaces every action's and property's
     fairness (``{}``: none at all). A :class:`GraphRecorder` among ``observers`` is the
-    graph liveness reads; otherwise one is added when liveness needs it.
+    graph liveness reads; otherwise one is added when liveness needs it. Liveness turns
+    partial-order reduction off, and refuses ``opts.workers`` other than 1 and Ray.
     """
     opts = opts or Options()
     wanted = temporal_properties(spec, properties)
@@ -38,7 +59,35 @@ def check(
     if live and recorder is None:
         recorder = GraphRecorder()
         observers = (*observers, recorder)
+    if live:
+        if opts.workers != 1 or opts.ray is not None:
+            raise UsageError(
+                "temporal properties are checked on the whole graph in one process: use --workers 1, or liveness=False"
+            )
+        # The reduced graph keeps what invariants see, not every cycle liveness reads: the full graph.
+        opts = dataclasses.replace(opts, reduction=False)
     result = search(spec, opts, engine, observers)
     if not live or recorder is None:
         return result
-    return check_graph(spec, recorder, result, inits=opts.init_states, properties=properties, fairness=fairness)
+    try:
+        return check_graph(
+            spec,
+            recorder,
+            result,
+            inits=opts.init_states,
+            properties=properties,
+            fairness=fairness,
+            keep_going=opts.keep_going,
+        )
+    except KeyboardInterrupt:
+        # Stopped during liveness: the safety figures stand, the temporal properties are undecided.
+        return _stopped(result, "interrupted")
+    except MemoryError:
+        return _stopped(result, "out-of-memory")
+
+
+def _stopped(result: Result, why: str) -> Result:
+    result.figures.stopped = why
+    result.figures.liveness_seconds = None
+    result.complete = False
+    return result

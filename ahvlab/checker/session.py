@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ahvlab.checker.engine import Engine, Options
+from ahvlab.checker.engine import Engine, Options, blame_of
 from ahvlab.checker.result import Result
 from ahvlab.checker.run import check
 from ahvlab.checker.spec import Invariant, Params, Spec
@@ -45,6 +45,8 @@ class InvariantStatus:
     name: str
     doc: str
     holds: bool
+    blame: str | None = None
+    """When it fails: the spec's one line on what makes it false (``Spec.blame``)."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,7 @@ class Session:
         steps, taken = follow(self.spec, self.state, tail)
         if self.cursor < len(self.steps) - 1:
             self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
-        self.steps = [*self.steps[: self.cursor], *steps]
+        self.steps = [*self.steps[: self.cursor + 1], *steps[1:]]
         self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
         self._enabled_cache = None
         if taken:
@@ -274,8 +276,8 @@ class Session:
             said = script[k - 1]
             if not said.matches(self.steps[k]):
                 raise SessionError(
-                    f"step {k} left the script, which says {self.spec.format_step(said.action, said.params)}; "
-                    f"go to step {k - 1} to follow it again"
+                    f"step {k} left the scenario's script, which says {self.spec.format_step(said.action, said.params)}; "
+                    f"`goto {k - 1}` then `walk` to follow it again"
                 )
         if self.cursor >= len(script):
             raise SessionError(f"the script is over after step {len(script)}")
@@ -316,7 +318,11 @@ class Session:
 
     def invariant_status(self, index: int | None = None) -> list[InvariantStatus]:
         state = self.steps[self.cursor if index is None else index].state
-        return [InvariantStatus(i.name, i.doc, bool(i.fn(state))) for i in self.spec.invariants()]
+        out = []
+        for i in self.spec.invariants():
+            holds = bool(i.fn(state))
+            out.append(InvariantStatus(i.name, i.doc, holds, None if holds else blame_of(self.spec, i.name, state)))
+        return out
 
     def violated(self, index: int | None = None) -> list[InvariantStatus]:
         return [s for s in self.invariant_status(index) if not s.holds]

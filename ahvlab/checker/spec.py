@@ -52,6 +52,12 @@ TagKind = Literal["action", "invariant", "sometimes", "eventually", "always_even
 _TAG = "__ahvlab_tag__"
 
 
+Footprint = tuple[str, ...] | None
+"""What an action reads or writes, for partial-order reduction: names of state fields (or coarser
+labels), each optionally indexed by the action's parameters, ``"health[host]"``; None: undeclared
+(everything)."""
+
+
 @dataclass(frozen=True)
 class Action:
     """A named action: a function from a state to its ``(params, successor)`` pairs."""
@@ -60,6 +66,10 @@ class Action:
     fn: Callable[[Any], Successors]
     doc: str = ""
     fairness: Fairness = None
+    reads: Footprint = None
+    """What the action's guard and effect read (None: everything)."""
+    writes: Footprint = None
+    """What the action may change (None: everything)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,8 @@ class Invariant:
     name: str
     fn: Callable[[Any], bool]
     doc: str = ""
+    reads: Footprint = None
+    """The fields the predicate reads (None: everything): an action writing none of them is invisible to it."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ class Property:
     q: Callable[[Any], bool] | None = None
     doc: str = ""
     fairness: Mapping[str, Literal["weak", "strong"]] | None = None
+    reads: Footprint = None
+    """For ``sometimes``: the fields ``p`` reads (None: everything), as for an invariant."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,8 @@ class _Tag:
     fairness: Fairness = None
     targets: tuple[str, ...] = ()
     """For ``explains``: the actions whose disabled reason the method gives."""
+    reads: Footprint = None
+    writes: Footprint = None
 
 
 def _first_line(fn: Callable[..., Any]) -> str:
@@ -104,9 +120,24 @@ def _first_line(fn: Callable[..., Any]) -> str:
     return lines[0] if lines else ""
 
 
-def _mark(kind: TagKind, doc: str, name: str | None) -> Callable[[F], F]:
+def _footprint(what: str, names: Iterable[str] | None) -> Footprint:
+    """A declared footprint as a tuple of names; a bare string is one name, not its letters."""
+    if names is None:
+        return None
+    if isinstance(names, str):
+        names = (names,)
+    out = tuple(names)
+    for n in out:
+        if not isinstance(n, str) or not n or n.count("[") != n.count("]"):
+            raise TypeError(f"{what}= takes field names such as 'x' or 'health[host]', not {n!r}")
+    return out
+
+
+def _mark(kind: TagKind, doc: str, name: str | None, reads: Iterable[str] | None = None) -> Callable[[F], F]:
+    fp = _footprint("reads", reads)
+
     def mark(fn: F) -> F:
-        setattr(fn, _TAG, _Tag(kind, name, doc))
+        setattr(fn, _TAG, _Tag(kind, name, doc, reads=fp))
         return fn
 
     return mark
@@ -115,31 +146,55 @@ def _mark(kind: TagKind, doc: str, name: str | None) -> Callable[[F], F]:
 @overload
 def action(fn: Callable[P, R], /) -> Callable[P, R]: ...
 @overload
-def action(*, name: str | None = None, fair: Fairness = None) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
 def action(
-    fn: Callable[P, R] | None = None, /, *, name: str | None = None, fair: Fairness = None
+    *,
+    name: str | None = None,
+    fair: Fairness = None,
+    reads: Iterable[str] | None = None,
+    writes: Iterable[str] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+def action(
+    fn: Callable[P, R] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    fair: Fairness = None,
+    reads: Iterable[str] | None = None,
+    writes: Iterable[str] | None = None,
 ) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
     """Mark a method ``(self, state) -> Iterable[(params, next_state)]`` as an action.
 
     The first line of its docstring describes it in reports. ``fair="weak"`` or
     ``"strong"`` puts the action under that fairness when temporal properties are checked.
+
+    ``reads`` and ``writes`` declare its footprint for partial-order reduction (both or
+    neither): names of state fields or coarser labels, each optionally indexed by the
+    action's parameters, ``"health[host]"`` or ``"acks[host,vm]"``. ``reads`` must cover
+    everything the guard and the effect look at; ``writes`` everything the step may change.
     """
+    if (reads is None) != (writes is None):
+        raise TypeError("@action: declare both reads= and writes= (writes=() for an action that changes nothing)")
+    r, w = _footprint("reads", reads), _footprint("writes", writes)
 
     def mark(f: Callable[P, R]) -> Callable[P, R]:
-        setattr(f, _TAG, _Tag("action", name, _first_line(f), fair))
+        setattr(f, _TAG, _Tag("action", name, _first_line(f), fair, reads=r, writes=w))
         return f
 
     return mark(fn) if fn is not None else mark
 
 
-def invariant(doc: str, *, name: str | None = None) -> Callable[[F], F]:
-    """Mark a method ``(self, state) -> bool`` as an invariant; ``doc`` is shown in reports."""
-    return _mark("invariant", doc, name)
+def invariant(doc: str, *, name: str | None = None, reads: Iterable[str] | None = None) -> Callable[[F], F]:
+    """Mark a method ``(self, state) -> bool`` as an invariant; ``doc`` is shown in reports.
+
+    ``reads`` names the fields it reads (partial-order reduction: an action that writes
+    none of them is invisible to it); undeclared, it reads everything.
+    """
+    return _mark("invariant", doc, name, reads)
 
 
-def sometimes(doc: str, *, name: str | None = None) -> Callable[[F], F]:
-    """Mark a predicate that some reachable state must satisfy (an *example*)."""
-    return _mark("sometimes", doc, name)
+def sometimes(doc: str, *, name: str | None = None, reads: Iterable[str] | None = None) -> Callable[[F], F]:
+    """Mark a predicate that some reachable state must satisfy (an *example*); ``reads`` as for an invariant."""
+    return _mark("sometimes", doc, name, reads)
 
 
 def eventually(doc: str, *, name: str | None = None) -> Callable[[F], F]:
@@ -217,11 +272,13 @@ class Component:
 
     def actions(self) -> Sequence[Action]:
         """The actions, in the order of definition."""
-        return [Action(name, fn, tag.doc, tag.fairness) for name, tag, fn in self._bound(("action",))]
+        return [
+            Action(name, fn, tag.doc, tag.fairness, tag.reads, tag.writes) for name, tag, fn in self._bound(("action",))
+        ]
 
     def invariants(self) -> Sequence[Invariant]:
         """The invariants, in the order of definition."""
-        return [Invariant(name, fn, tag.doc) for name, tag, fn in self._bound(("invariant",))]
+        return [Invariant(name, fn, tag.doc, tag.reads) for name, tag, fn in self._bound(("invariant",))]
 
     def properties(self) -> Sequence[Property]:
         """Temporal properties and examples (``sometimes``)."""
@@ -230,7 +287,7 @@ class Component:
             if tag.kind == "leads_to":
                 props.append(Property(name, "leads_to", _part(fn, 0), _part(fn, 1), tag.doc))
             elif tag.kind in ("sometimes", "eventually", "always_eventually"):
-                props.append(Property(name, tag.kind, fn, None, tag.doc))
+                props.append(Property(name, tag.kind, fn, None, tag.doc, reads=tag.reads))
         return props
 
     def explainers(self) -> dict[str, Callable[[Any], str | None]]:
@@ -304,6 +361,13 @@ class Spec(Component):
     def expression_names(self, state: Any) -> Mapping[str, Any]:
         """Names a checkpoint or trace expression may use besides the state's variables."""
         return {}
+
+    def blame(self, invariant: str, state: Any) -> str | None:
+        """Which parts of ``state`` make ``invariant`` false, in one line ("VM1 runs on host 1 and host 2").
+
+        Reports, ``--json``, the TUI and the shell show it under the violation; None: nothing to add.
+        """
+        return None
 
     # -- display hooks --------------------------------------------------------
 

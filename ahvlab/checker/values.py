@@ -155,7 +155,7 @@ def child(value: Any, key: str | int, where: str) -> Any:
             raise PathError(f"{where} has items 0..{len(value) - 1}, not {key!r}") from None
     else:
         raise PathError(f"{where} is {show(value)}: it has no part {key!r}")
-    options = [join("", k).lstrip(".") for k, _ in children(value)]
+    options = [k if isinstance(k, str) else show(k) for k, _ in children(value)]
     shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
     raise PathError(f"{where} has no {key!r}; it has: {shown or 'nothing'}")
 
@@ -173,12 +173,24 @@ def resolve(root: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+def canonical(path: str) -> str:
+    """A path as :func:`join` writes it (``host.2.up`` -> ``host[2].up``); unparsable text is returned as it is."""
+    try:
+        parts = parse_path(path)
+    except PathError:
+        return path
+    out = ""
+    for p in parts:
+        out = join(out, p)
+    return out
+
+
 def completions(root: Mapping[str, Any], prefix: str) -> list[str]:
-    """Every path one step deeper than the complete part of ``prefix`` (for Tab completion)."""
+    """Every path one step deeper than the complete part of ``prefix`` (for Tab completion), in canonical form."""
     cut = max(prefix.rfind("."), prefix.rfind("["))
     if cut <= 0:
         return list(root)
-    parent = prefix[:cut]
+    parent = canonical(prefix[:cut])
     try:
         value = resolve(root, parent)
     except PathError:

@@ -10,17 +10,28 @@ from typing import Any
 from ahvlab.checker.errors import UsageError
 from ahvlab.model.capacity import (
     DEFAULT_TIMEOUT_MS,
+    METHODS,
     RESERVE_RULES,
     Admission,
     HostFigures,
     Plan,
+    Policy,
     Vm,
     figures,
     largest_host_floor,
     start_in_order,
 )
 
-_VM = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)=(?P<size>\d+)@(?P<host>\d+)$")
+_VM = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)=(?P<size>[0-9]+)@(?P<host>[0-9]+)$")
+_DIGITS = 15
+"""No capacity or size has more digits (z3 and the knapsack take any int; a 5000-digit one is a typo)."""
+
+
+def _number(text: str, key: str, what: str) -> int:
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
+    if len(text) > _DIGITS:
+        raise UsageError(f"{what} {text[:20]}... has {len(text)} digits", key=key, expected=f"at most {_DIGITS}")
+    return int(text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,14 +63,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--largest-host-rule",
-        action="store_true",
-        help="also keep on every host a share of the largest host's capacity (uneven hosts)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with uneven hosts, keep on every host a share of the largest host's capacity (on by default)",
     )
     p.add_argument(
         "--method",
-        choices=("mthm+z3", "mthm", "z3"),
-        default="mthm+z3",
-        help="who finds segments: MTHM then z3 when MTHM misses (default), MTHM alone, or z3 alone",
+        choices=METHODS,
+        default="mthm",
+        help="who decides: MTHM as AHV does (default; z3 then only says whether MTHM missed a placement), "
+        "MTHM then z3 when MTHM misses, or z3 alone (exact)",
     )
     p.add_argument(
         "--reserve-rule",
@@ -76,11 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def parse_hosts(text: str) -> tuple[int, ...]:
     """``"100,100,100"`` -> ``(100, 100, 100)``; a bad list raises :class:`UsageError`."""
     parts = [x.strip() for x in text.split(",")]
-    if not parts or any(not x.isdigit() for x in parts):
+    if not parts or any(not (x.isascii() and x.isdigit()) for x in parts):
         raise UsageError(
-            f"bad host list {text!r}", key="--hosts", expected="comma-separated integers, e.g. 100,100,100"
+            f"bad host list {text[:60]!r}", key="--hosts", expected="comma-separated integers, e.g. 100,100,100"
         )
-    caps = tuple(int(x) for x in parts)
+    caps = tuple(_number(x, "--hosts", "a capacity") for x in parts)
     if len(caps) < 2:
         raise UsageError(f"{len(caps)} host given", key="--hosts", expected="at least 2 hosts")
     return caps
@@ -90,21 +103,19 @@ def parse_vm(text: str, hosts: int) -> Vm:
     """``"VM01=70@1"`` -> ``Vm("VM01", 70, 0)`` (host 0-based inside); bad syntax raises :class:`UsageError`."""
     got = _VM.match(text.strip())
     if got is None:
-        raise UsageError(f"bad VM {text!r}", key="--vm", expected="NAME=SIZE@HOST, e.g. VM01=70@1")
-    host = int(got["host"])
+        raise UsageError(f"bad VM {text[:60]!r}", key="--vm", expected="NAME=SIZE@HOST, e.g. VM01=70@1")
+    host = _number(got["host"], "--vm", "a host number")
     if not 1 <= host <= hosts:
         raise UsageError(f"{text}: host {host} out of range", key="--vm", expected=f"a host from 1 to {hosts}")
-    return Vm(got["name"], int(got["size"]), host - 1)
+    return Vm(got["name"], _number(got["size"], "--vm", "a size"), host - 1)
 
 
 def _label(failed: tuple[int, ...]) -> str:
     return "+".join(f"h{h + 1}" for h in failed)
 
 
-def report(
-    capacities: tuple[int, ...], verdicts: list[Admission], final: Plan, hosts: list[HostFigures]
-) -> dict[str, Any]:
-    """The ``--json`` object (field names pinned by issue 5)."""
+def report(verdicts: list[Admission], final: Plan, hosts: list[HostFigures], policy: Policy) -> dict[str, Any]:
+    """The ``--json`` object (its field names are pinned by tests/model/capacity/test_cli.py)."""
     index = {vm.name: k for k, vm in enumerate(final.vms)}
     vms = []
     for a in verdicts:
@@ -121,6 +132,8 @@ def report(
         )
     return {
         "admitted": all(a.admitted for a in verdicts),
+        "method": policy.method,
+        "largest_host_rule": policy.largest_host_rule,
         "vms": vms,
         "hosts": [
             {
@@ -183,24 +196,18 @@ def run(args: argparse.Namespace) -> int:
             key="--reserve-rule",
             expected="max_per_host when tolerating more than one failure",
         )
-    verdicts, final = start_in_order(
-        caps,
-        vms,
-        failures=args.failures,
-        largest_host_rule=args.largest_host_rule,
-        reserve_rule=args.reserve_rule,
-        method=args.method,
-        timeout_ms=args.timeout_ms,
-    )
+    policy = Policy(args.method, args.largest_host_rule, args.reserve_rule, args.failures, args.timeout_ms)
+    verdicts, final = start_in_order(caps, vms, policy)
     hosts = figures(final, reserve_rule=args.reserve_rule)
-    data = report(caps, verdicts, final, hosts)
+    data = report(verdicts, final, hosts, policy)
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
-    rule = f", largest-host rule (floor {largest_host_floor(caps, args.failures)})" if args.largest_host_rule else ""
+    floor = largest_host_floor(caps, args.failures) if args.largest_host_rule else 0
+    rule = f", largest-host rule (floor {floor})" if floor else ""
     header = (
         f"Guarantee mode: {len(caps)} hosts ({', '.join(map(str, caps))}), tolerating {args.failures} host "
-        f"failure{'s' if args.failures > 1 else ''}, reserve rule {args.reserve_rule}{rule}"
+        f"failure{'s' if args.failures > 1 else ''}, reserve rule {args.reserve_rule}, admission {args.method}{rule}"
     )
     print(render(data, hosts, header))
     return 0

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import sys
+import random
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
-from ahvlab.checker.engine import GraphRecorder, Observer, Options, simulate
-from ahvlab.checker.errors import UsageError
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, select_named, simulate, spec_error
+from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.graph import graph_of, write_graph
-from ahvlab.checker.itf import write_itf
+from ahvlab.checker.itf import itf_name, write_itf
 from ahvlab.checker.junit import check_junit, write_junit
 from ahvlab.checker.liveness import temporal_properties
-from ahvlab.checker.report import Progress, print_result, result_json
-from ahvlab.checker.result import Result
+from ahvlab.checker.output import STDOUT, check_outputs
+from ahvlab.checker.report import Progress, plain_report, print_result, result_json
+from ahvlab.checker.result import EXIT_SPEC, Result, Violation
 from ahvlab.checker.run import check
+from ahvlab.checker.shrink import simulate_shrinking
+from ahvlab.checker.spec import Spec
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
+from ahvlab.commands.signals import StopSignals
 
 
 def _add_bounds(p: argparse.ArgumentParser) -> None:
@@ -41,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check",
         help="explore every reachable state and check the invariants",
         description="Exhaustive model checking (BFS by default: shortest counterexamples). "
-        "Exit codes: 0 ok, 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, 2 usage.",
+        "Exit codes: 0 ok (or bounded), 11 deadlock, 12 invariant violated, 13 liveness, 150 spec error, "
+        "2 usage, 130 SIGINT, 143 SIGTERM, 153 out of memory.",
     )
     add_spec_arguments(p)
     p.add_argument("--engine", choices=("bfs", "dfs"), default="bfs", help="search order (default bfs)")
@@ -50,7 +55,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dot", metavar="FILE", help="write the state graph as DOT (.dot) or GraphML (.graphml)")
     p.add_argument("--list-mutations", action="store_true", help="list the AHV model's mutations and exit")
     p.add_argument(
+        "--continue",
+        dest="keep_going",
+        action="store_true",
+        help="go on after a violation: report each violated property once, each with its shortest counterexample "
+        "(--itf FILE then writes one file per violation: cex.itf.json -> cex.NAME.itf.json, or put {name} in FILE)",
+    )
+    p.add_argument(
         "--no-liveness", action="store_true", help="skip the temporal properties (eventually, leads-to): safety only"
+    )
+    p.add_argument(
+        "--no-reduction",
+        action="store_true",
+        help="explore every enabled step (partial-order reduction is on where the spec declares footprints)",
+    )
+    p.add_argument(
+        "--workers",
+        type=workers_count,
+        default=1,
+        metavar="N",
+        help="search in N processes, partitioned by fingerprint (0: one per core; default 1)",
+    )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="search on Ray actors: local (start Ray here), auto or ray://host:port (needs ahvlab[cluster])",
     )
     p.set_defaults(run=run_check)
 
@@ -62,13 +91,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_spec_arguments(s)
     s.add_argument("--runs", type=positive(int), default=100, metavar="N", help="behaviours to run (100)")
     s.add_argument("--steps", type=positive(int), default=50, metavar="M", help="steps per behaviour (50)")
-    s.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (0)")
+    s.add_argument(
+        "--seed", type=int, metavar="S", help="random seed (default: a random one, always printed; S repeats a run)"
+    )
+    s.add_argument(
+        "--shrink",
+        action="store_true",
+        help="shrink the violation found to a locally minimal counterexample (hypothesis' shrinker, every candidate "
+        "replayed); --json then gives violation.shrunk_from",
+    )
     _add_bounds(s)
     s.set_defaults(run=run_simulate)
 
 
+def workers_count(text: str) -> int:
+    """An argparse type: a whole number of workers, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (one per core) or more")
+    return value
+
+
 def _options(args: argparse.Namespace, console: Console, progress: Progress | None) -> Options:
     return Options(
+        reduction=not getattr(args, "no_reduction", False),
+        workers=getattr(args, "workers", 1),
+        ray=getattr(args, "ray", None),
         max_depth=getattr(args, "max_depth", None),
         max_states=args.max_states,
         max_seconds=args.max_seconds,
@@ -76,91 +127,223 @@ def _options(args: argparse.Namespace, console: Console, progress: Progress | No
         invariants=args.invariant,
         progress=progress,
         progress_interval=args.progress,
+        keep_going=getattr(args, "keep_going", False),
     )
 
 
-def _finish(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> int:
+def _finish(
+    args: argparse.Namespace,
+    chosen: Chosen,
+    result: Result,
+    console: Console,
+    extra: Sequence[Callable[[], None]] = (),
+) -> int:
+    """The report first, then the outputs: a counterexample is on screen before a late write can fail.
+
+    A spec hook that fails while the report is rendered (``format_step``, ``time_of``...)
+    gets a plain report instead, then ends the run as a spec error (exit 150).
+    """
     spec = chosen.spec
-    if args.itf:
-        if result.violation is None:
-            console.print(f"No counterexample: {args.itf} not written.", style="yellow")
-        else:
-            v = result.violation
-            write_itf(
-                args.itf,
-                spec,
-                v.trace,
-                force=args.force,
-                source=chosen.source,
-                status="violation",
-                description=f"{v.kind} {v.name}: {v.doc}",
-            )
-    if args.junit:
-        write_junit(args.junit, check_junit(spec, result), force=args.force)
-    if args.json:
-        out = result_json(result, spec)
-        if chosen.note:
-            out["note"] = chosen.note
-        print(json.dumps(out, indent=2))
-    else:
-        print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
-        if args.itf and result.violation is not None:
-            console.print(f"Counterexample written to {args.itf} (ITF).")
+    failure = _report(args, spec, result, console)
+    for write in (*_writers(args, chosen, result, console), *extra):
+        try:
+            write()
+        except (UserError, SpecError, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            failure = failure or _hook_error(spec, exc)
+    if failure is not None:
+        raise failure
     return result.exit_code
 
 
+def _report(args: argparse.Namespace, spec: Spec, result: Result, console: Console) -> SpecError | None:
+    try:
+        if args.json:
+            out = result_json(result, spec)
+            if getattr(args, "seed", None) is not None:
+                out["seed"] = args.seed  # simulate: the seed that repeats this run
+            text = json.dumps(out, indent=2)
+            print(text)
+        else:
+            # Rendered whole before any of it is shown: a hook failing halfway leaves no half report.
+            with console.capture() as captured:
+                print_result(result, spec, console, coverage=not getattr(args, "no_coverage", False))
+            console.file.write(captured.get())
+            console.file.flush()
+        return None
+    except (KeyboardInterrupt, SpecError):
+        raise
+    except Exception as exc:
+        error = _hook_error(spec, exc)
+    if args.json:
+        # The verdict stands; the exit code is the spec error's, and the JSON says both.
+        data = {**result_json(result, spec, trace=False), "exit_code": EXIT_SPEC, "spec_error": str(error)}
+        print(json.dumps(data, indent=2))
+    else:
+        for line in plain_report(result):
+            console.print(line, markup=False, highlight=False)
+    return error
+
+
+def _writers(args: argparse.Namespace, chosen: Chosen, result: Result, console: Console) -> list[Callable[[], None]]:
+    spec = chosen.spec
+    writers: list[Callable[[], None]] = []
+    if args.itf:
+        if result.violation is None:
+            writers.append(
+                lambda: console.print(f"No counterexample: {args.itf} not written.", style="yellow", markup=False)
+            )
+        # With --continue, one file per violation, named by the pattern (itf_name).
+        each = getattr(args, "keep_going", False)
+        for v in result.all_violations() if each else [result.violation] if result.violation else []:
+            path = itf_name(args.itf, v.name) if each else args.itf
+
+            def itf(v: Violation = v, path: str = path) -> None:
+                write_itf(
+                    path,
+                    spec,
+                    v.trace,
+                    force=args.force,
+                    source=chosen.source,
+                    status="violation",
+                    description=f"{v.kind} {v.name}: {v.doc}",
+                )
+                if not args.json:
+                    console.print(f"Counterexample written to {path} (ITF).", markup=False)
+
+            writers.append(itf)
+    if args.junit:
+        writers.append(lambda: write_junit(args.junit, check_junit(spec, result), force=args.force))
+    return writers
+
+
+def _hook_error(spec: Spec, exc: BaseException) -> SpecError:
+    """The spec hook a report called that raised, named as the engine names the others."""
+    codes = {}
+    for name in _REPORT_HOOKS:
+        fn = getattr(type(spec), name, None)
+        if fn is not None:
+            codes[getattr(fn, "__code__", None)] = name
+    tb = exc.__traceback__
+    hook = None
+    while tb is not None:
+        hook = codes.get(tb.tb_frame.f_code, hook)
+        tb = tb.tb_next
+    return spec_error(exc, hook or "a report hook", spec, getattr(spec, hook) if hook else None)
+
+
+# What reports call on a spec besides the hooks a search runs.
+_REPORT_HOOKS = ("format_state", "format_step", "time_of", "parameters", "view", "symmetry")
+
+
 def _console(args: argparse.Namespace) -> Console:
-    # The report goes to stdout; with --json only the JSON does, and everything else to stderr.
-    return Console(stderr=bool(args.json), highlight=False, soft_wrap=True)
+    # The report goes to stdout; with --json only the JSON does, and everything else to stderr; so does the
+    # report when an output is written to stdout (`--itf -`). Never an emoji for `:name:` in the user's text.
+    to_stdout = STDOUT in (args.itf, args.junit, getattr(args, "dot", None))
+    return Console(stderr=bool(args.json) or to_stdout, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _preflight(args: argparse.Namespace) -> None:
+    # Every output path is checked before the search: a bad one must not cost the search.
+    check_outputs(
+        [("--itf", args.itf, "itf"), ("--junit", args.junit, "junit"), ("--dot", getattr(args, "dot", None), "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     if args.list_mutations:
         return list_mutations(console, args.json)
     chosen = choose_spec(args)
-    if chosen.note:
-        console.print(f"[yellow]Note:[/] {chosen.note}")
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
+    parallel = args.workers != 1 or args.ray is not None
+    if parallel and (args.dot or args.engine == "dfs"):
+        raise UsageError(
+            "--workers and --ray run a BFS that records no graph: drop --dot and --engine dfs, or use --workers 1"
+        )
+    if parallel and args.keep_going:
+        raise UsageError("--continue runs in one process: use --workers 1 (and no --ray)")
+    if args.keep_going and args.itf:
+        _preflight_each_itf(args, chosen)
     if not args.json:
         n = len(chosen.spec.invariants())
-        console.print(f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})")
+        console.print(
+            f"Model checking {chosen.spec.name} ({args.engine}, {n} invariant{'' if n == 1 else 's'})", markup=False
+        )
     # Liveness runs on the graph of this same exploration: one search, safety checked on the way.
     live = not args.no_liveness and bool(temporal_properties(chosen.spec))
+    if live and parallel:
+        raise UsageError(
+            "temporal properties are checked on the whole graph in one process: use --workers 1, or --no-liveness"
+        )
+    if live and not args.no_reduction and any(a.writes is not None for a in chosen.spec.actions()):
+        console.print("[yellow]Note:[/] partial-order reduction is off: liveness is checked on the full graph.")
     recorder = GraphRecorder() if args.dot else None
     observers: tuple[Observer, ...] = (recorder,) if recorder is not None else ()
-    with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
-        opts = _options(args, console, progress)
-        result = check(chosen.spec, opts, engine=args.engine, liveness=live, observers=observers)
-    if recorder is not None:
-        graph = graph_of(chosen.spec, recorder)
-        write_graph(args.dot, graph, force=args.force)
-        console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.")
-    if live and result.violation is None and result.figures.liveness_seconds is None:
-        console.print("[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete.")
-    return _finish(args, chosen, result, console)
+    with StopSignals() as stop:
+        with Progress(console, interval=args.progress) as progress:
+            opts = _options(args, console, progress)
+            result = stop.stamp(check(chosen.spec, opts, engine=args.engine, liveness=live, observers=observers))
+        stop.defer()
+        if live and result.violation is None and result.figures.liveness_seconds is None and not args.json:
+            console.print(
+                "[yellow]Temporal properties not checked:[/] the search stopped before the graph was complete."
+            )
+        extra: list[Callable[[], None]] = []
+        if recorder is not None:
+            extra.append(lambda: _write_dot(args, chosen.spec, recorder, console))
+        return stop.exit_code(_finish(args, chosen, result, console, extra))
+
+
+def _write_dot(args: argparse.Namespace, spec: Spec, recorder: GraphRecorder, console: Console) -> None:
+    graph = graph_of(spec, recorder)
+    write_graph(args.dot, graph, force=args.force)
+    if not args.json:
+        console.print(f"State graph ({graph.number_of_nodes()} nodes) written to {args.dot}.", markup=False)
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    _preflight(args)
     console = _console(args)
     chosen = choose_spec(args)
-    if chosen.note:
-        console.print(f"[yellow]Note:[/] {chosen.note}")
-    if not args.json:
-        console.print(f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}")
-    with _interrupt_as_keyboard(), Progress(console, interval=args.progress) as progress:
-        result = simulate(chosen.spec, args.runs, args.steps, args.seed, _options(args, console, progress))
-    return _finish(args, chosen, result, console)
+    # TLC and Quint pick a fresh seed per run and print it, so any run can be repeated with --seed.
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(2**31)
+    if args.shrink and not select_named("invariant", chosen.spec.invariants(), args.invariant) and args.no_deadlock:
+        raise UsageError(
+            f"--shrink has nothing to shrink: {chosen.spec.name} has no invariant to check and --no-deadlock is set"
+        )
+    shrink = " (then shrink the violation)" if args.shrink else ""
+    console.print(
+        f"Simulating {chosen.spec.name}: {args.runs} runs x {args.steps} steps, seed {args.seed}{shrink}", markup=False
+    )
+    with StopSignals() as stop:
+        with Progress(console, interval=args.progress) as progress:
+            opts = _options(args, console, progress)
+            run = simulate_shrinking if args.shrink else simulate
+            result = stop.stamp(run(chosen.spec, args.runs, args.steps, args.seed, opts))
+        stop.defer()
+        if args.shrink and not args.json:
+            v = result.violation
+            if v is None:
+                console.print("No violation found: nothing to shrink.", style="yellow", markup=False)
+            elif v.shrunk_from is not None:
+                console.print(f"Shrunk the counterexample from {v.shrunk_from} to {len(v.trace)} states.")
+        return stop.exit_code(_finish(args, chosen, result, console))
 
 
-class _interrupt_as_keyboard:
-    """Make sure Ctrl-C (and SIGTERM from a CI runner) ends the search with partial figures."""
-
-    def __enter__(self) -> None:
-        self.old = signal.getsignal(signal.SIGTERM)
-        if sys.platform != "win32":
-            signal.signal(signal.SIGTERM, signal.default_int_handler)
-
-    def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGTERM, self.old)
+def _preflight_each_itf(args: argparse.Namespace, chosen: Chosen) -> None:
+    # --continue writes one trace per violated property: every file it may write is checked before the search.
+    spec = chosen.spec
+    names = [i.name for i in spec.invariants()] + ["deadlock"] + [p.name for p in temporal_properties(spec)]
+    check_outputs(
+        [(f"--itf ({name})", itf_name(args.itf, name), "itf") for name in names]
+        + [("--junit", args.junit, "junit"), ("--dot", args.dot, "dot")],
+        force=args.force,
+        stdout_taken="--json" if args.json else None,
+    )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import importlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,12 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ahvlab.checker.errors import SpecLoadError, UsageError
+from ahvlab.checker.errors import UsageError
 from ahvlab.checker.loader import load_spec, parse_assignments
 from ahvlab.checker.spec import Spec
-
-DEFAULT_TARGET = "ahvlab.model:AHVSpec"
-FALLBACK_TARGET = "ahvlab.checker.examples.diehard:DieHard"
+from ahvlab.model import MUTATIONS, AHVSpec, default_config, load_config
+from ahvlab.model.matrix import caught_by
+from ahvlab.model.mutations import UnknownMutation, mutations
+from ahvlab.workbench import DEFAULT_TARGET
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,6 @@ class Chosen:
 
     spec: Spec
     source: str
-    note: str | None = None
 
 
 def positive(kind: type[int] | type[float], unit: str = "number") -> Callable[[str], Any]:
@@ -38,6 +37,8 @@ def positive(kind: type[int] | type[float], unit: str = "number") -> Callable[[s
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a {unit}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite {unit}")
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
         return value
@@ -46,10 +47,23 @@ def positive(kind: type[int] | type[float], unit: str = "number") -> Callable[[s
     return parse
 
 
+def nonempty(what: str) -> Callable[[str], str]:
+    """An argparse type: a non-empty string (``--config ""`` is a mistake, not "no config")."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"empty {what}")
+        return text
+
+    parse.__name__ = what
+    return parse
+
+
 def add_spec_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "target",
         nargs="?",
+        type=nonempty("TARGET"),
         metavar="TARGET",
         help="path/to/file.py:ClassName or package.module:ClassName (default: the AHV model)",
     )
@@ -63,54 +77,40 @@ def add_spec_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="switch a mutation of the AHV model on (repeatable)",
     )
-    p.add_argument("--config", metavar="FILE", help="a TOML cluster config for the AHV model")
-
-
-def model_module() -> Any | None:
-    """The AHV model package, or None while it is not there."""
-    try:
-        return importlib.import_module("ahvlab.model")
-    except ImportError:
-        return None
+    p.add_argument(
+        "--config", type=nonempty("config file name"), metavar="FILE", help="a TOML cluster config for the AHV model"
+    )
 
 
 def choose_spec(args: argparse.Namespace) -> Chosen:
     """The spec named by ``args.target``, or the AHV model built from ``--config`` and ``--mutate``."""
     params = parse_assignments(getattr(args, "assign", None))
-    mutations = list(getattr(args, "mutate", []) or [])
+    names = list(getattr(args, "mutate", []) or [])
     config_file = getattr(args, "config", None)
     if args.target:
-        if mutations or config_file:
+        if names or config_file:
             raise UsageError("--mutate and --config apply to the AHV model, not to a TARGET")
         return Chosen(load_spec(args.target, params), args.target)
-    model = model_module()
-    if model is None or not hasattr(model, "AHVSpec"):
-        if mutations or config_file:
-            raise UsageError("the AHV model is not part of this build; --mutate and --config need it")
-        note = "the AHV model is not part of this build yet: checking the bundled DieHard example instead"
-        return Chosen(load_spec(FALLBACK_TARGET, params), FALLBACK_TARGET, note)
-    config = model.load_config(config_file) if config_file else model.default_config()
-    if mutations:
-        unknown = [m for m in mutations if m not in model.MUTATIONS]
-        if unknown:
-            raise UsageError(f"unknown mutation {unknown[0]!r}", expected=f"one of: {', '.join(model.MUTATIONS)}")
-        config = dataclasses.replace(config, mutations=frozenset(config.mutations) | frozenset(mutations))
     if params:
         raise UsageError("--set applies to a TARGET; the AHV model takes --config FILE")
-    return Chosen(model.AHVSpec(config), DEFAULT_TARGET)
+    config = load_config(config_file) if config_file else default_config()
+    try:
+        switched = mutations(names)
+    except UnknownMutation as exc:
+        raise UsageError(str(exc), expected=f"one of: {', '.join(MUTATIONS)}") from None
+    return Chosen(AHVSpec(config.with_mutations(*switched)), DEFAULT_TARGET)
 
 
 def list_mutations(console: Console, as_json: bool) -> int:
-    model = model_module()
-    if model is None or not hasattr(model, "MUTATIONS"):
-        raise SpecLoadError("the AHV model is not part of this build: it has no mutations yet")
+    """The mutations, what each breaks, and what catches it: the committed mutation matrix's answer."""
     if as_json:
-        print(json.dumps(dict(model.MUTATIONS), indent=2))
+        print(json.dumps(MUTATIONS, indent=2))
         return 0
     table = Table(title="Mutations of the AHV model (--mutate NAME)", title_justify="left")
     table.add_column("name", style="bold")
-    table.add_column("what it breaks, and what catches it")
-    for name, doc in model.MUTATIONS.items():
-        table.add_row(name, doc)
+    table.add_column("what it breaks")
+    table.add_column("caught by (states), from `ahvlab mutations`")
+    for name, doc in MUTATIONS.items():
+        table.add_row(name, doc, caught_by(name))
     console.print(table)
     return 0

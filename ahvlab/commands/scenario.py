@@ -5,15 +5,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import sys
 import time
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from ahvlab.checker.env import state_env
 from ahvlab.checker.errors import SpecLoadError, UsageError
+from ahvlab.checker.expr import ExprError
+from ahvlab.checker.output import check_outputs
 from ahvlab.checker.report import format_time
+from ahvlab.commands.common import nonempty
 from ahvlab.scenarios import (
     Scenario,
     ScenarioReport,
@@ -26,8 +33,6 @@ from ahvlab.scenarios import (
     report_json,
     verify,
 )
-from ahvlab.scenarios.env import state_env
-from ahvlab.scenarios.expr import ExprError
 from ahvlab.scenarios.runner import Outcome
 from ahvlab.scenarios.show import change_lines, expected_verdict, is_timed, step_label, timeline_rows, verdict
 
@@ -37,6 +42,8 @@ def _pause(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of seconds")
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
     return value
@@ -57,7 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(run=run_list)
 
     sh = ss.add_parser("show", help="a scenario's goal, script, checkpoints and checks")
-    sh.add_argument("name", metavar="NAME", help="a bundled scenario name or a .toml file")
+    sh.add_argument(
+        "name", type=nonempty("scenario name"), metavar="NAME", help="a bundled scenario name or a .toml file"
+    )
     sh.set_defaults(run=run_show)
 
     wk = ss.add_parser(
@@ -66,7 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Prints each step's narration, the action, the model time and only what changed. "
         "--pause S waits S seconds between steps; --pause alone waits for Enter (on a terminal).",
     )
-    wk.add_argument("name", metavar="NAME", help="a bundled scenario name or a .toml file")
+    wk.add_argument(
+        "name", type=nonempty("scenario name"), metavar="NAME", help="a bundled scenario name or a .toml file"
+    )
     wk.add_argument(
         "--pause",
         nargs="?",
@@ -84,7 +95,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Exit codes: 0 every scenario verifies, 12 a checkpoint or check gave another verdict, "
         "150 a scenario cannot be loaded or its script cannot be played, 2 usage.",
     )
-    vf.add_argument("names", nargs="*", metavar="NAME|FILE", help="bundled names or .toml files (default: all)")
+    vf.add_argument(
+        "names",
+        nargs="*",
+        type=nonempty("scenario name"),
+        metavar="NAME|FILE",
+        help="bundled names or .toml files (default: all)",
+    )
     vf.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one testcase per check)")
     vf.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the report")
     vf.add_argument("--force", action="store_true", help="overwrite the --junit file even if ahvlab did not write it")
@@ -100,7 +117,7 @@ def _help(p: argparse.ArgumentParser) -> int:
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -118,13 +135,13 @@ def run_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(out, indent=2))
         return 0
-    table = Table(title=f"Scenarios ({bundled_dir()})", title_justify="left")
+    table = Table(title=Text(f"Scenarios ({bundled_dir()})"), title_justify="left")
     table.add_column("name", style="bold", no_wrap=True)
     table.add_column("title")
     table.add_column("subsystems")
     table.add_column("expected verdict")
     for s in scenarios:
-        table.add_row(s.name, s.title, ", ".join(s.subsystems), expected_verdict(s))
+        table.add_row(*map(Text, (s.name, s.title, ", ".join(s.subsystems), expected_verdict(s))))
     _console().print(table)
     return 0
 
@@ -132,7 +149,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     s = find_scenario(args.name)
     con = _console()
-    con.print(f"[bold]{s.title}[/]  ({s.name}, {s.file})")
+    con.print(f"[bold]{escape(s.title)}[/]  ({escape(s.name)}, {escape(str(s.file))})")
     con.print(f"Goal: {s.goal}", markup=False)
     if s.subsystems:
         con.print(f"Subsystems: {', '.join(s.subsystems)}", markup=False)
@@ -145,7 +162,7 @@ def run_show(args: argparse.Namespace) -> int:
         table.add_column(col)
     for st, taken in zip(s.steps, steps[1:], strict=True):
         t = format_time(s.spec.time_of(taken.state))
-        table.add_row(str(st.number), t, step_label(s.spec, taken), st.say)
+        table.add_row(*map(Text, (str(st.number), t, step_label(s.spec, taken), st.say)))
     con.print(table)
     if is_timed(s):
         _print_timeline(con, s)
@@ -171,7 +188,7 @@ def _print_timeline(con: Console, s: Scenario) -> None:
     if with_notes:
         table.add_column("what changed")
     for t, events, notes in rows:
-        table.add_row(t, events, *([notes] if with_notes else []))
+        table.add_row(*map(Text, (t, events, *([notes] if with_notes else []))))
     con.print(table)
 
 
@@ -207,7 +224,7 @@ def run_walk(args: argparse.Namespace) -> int:
         except (ExprError, SpecLoadError) as exc:
             holds = str(exc)
         by_step.setdefault(i, []).append((cp.expr.text + (f"  -- {cp.say}" if cp.say else ""), holds))
-    con.print(f"[bold]{s.title}[/]")
+    con.print(f"[bold]{escape(s.title)}[/]")
     con.print(f"Goal: {s.goal}", markup=False)
     failed = 0
     for i, st in enumerate(steps):
@@ -215,7 +232,7 @@ def run_walk(args: argparse.Namespace) -> int:
             wait()
         t = format_time(spec.time_of(st.state))
         con.print()
-        con.print(f"[bold cyan]Step {i}[/]  {t}  [bold]{step_label(spec, st)}[/]")
+        con.print(f"[bold cyan]Step {i}[/]  {escape(t)}  [bold]{escape(step_label(spec, st))}[/]")
         if i in narration:
             con.print(f"  {narration[i]}", markup=False, style="italic")
         before = steps[i - 1].state if i else None
@@ -241,7 +258,7 @@ def run_walk(args: argparse.Namespace) -> int:
 
 def _print_outcome(con: Console, o: Outcome, traces: bool = False) -> None:
     mark = "[green]ok[/]  " if o.ok else "[red]FAIL[/]"
-    con.print(f"  {mark} {o.kind}: ", end="")
+    con.print(f"  {mark} {escape(o.kind)}: ", end="")
     con.print(f"{o.name} -- {o.message}", markup=False)
     if o.details and (not o.ok or (traces and o.kind == "check")):
         for line in o.details.splitlines():
@@ -249,6 +266,8 @@ def _print_outcome(con: Console, o: Outcome, traces: bool = False) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    # The --junit path is checked before any scenario runs: a bad one must not cost the run.
+    check_outputs([("--junit", args.junit, "junit")], force=args.force, stdout_taken="--json" if args.json else None)
     names: list[str] = list(args.names) or bundled_names()
     if not names:
         raise UsageError("no scenario to verify", expected="a .toml file or a bundled name")
@@ -261,11 +280,11 @@ def run_verify(args: argparse.Namespace) -> int:
             report = ScenarioReport(name, name, error=str(exc))
             report.outcomes.append(Outcome("script", "load", False, str(exc)))
             reports.append(report)
-            con.print(f"[red]FAIL[/] {name}: ", end="")
+            con.print(f"[red]FAIL[/] {escape(str(name))}: ", end="")
             con.print(str(exc), markup=False)
             continue
         if not args.json:
-            con.print(f"[bold]{scenario.name}[/]: ", end="")
+            con.print(f"[bold]{escape(scenario.name)}[/]: ", end="")
             con.print(scenario.title, markup=False)
         report = verify(scenario)
         reports.append(report)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ahvlab.checker.errors import SpecLoadError, UsageError
-from ahvlab.checker.loader import load_spec, parse_assignments
-from ahvlab.checker.session import Session
-from ahvlab.tui.workbench import Workbench, open_workbench
+from ahvlab.checker.output import read_user_text
+from ahvlab.commands.common import nonempty
+from ahvlab.workbench import open_workbench
 
 EPILOG = """\
 script mode (--script FILE, or commands piped on stdin) prints the transcript and exits
@@ -29,49 +27,44 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_open_arguments(p)
+    p.add_argument(
+        "--script",
+        type=nonempty("script file name"),
+        metavar="FILE",
+        help="run the commands in FILE (- for stdin) and exit",
+    )
+    p.add_argument("--keep-going", action="store_true", help="in a script, go on after a failed command")
+    p.set_defaults(run=run)
+
+
+def add_open_arguments(p: argparse.ArgumentParser) -> None:
+    """What ``shell`` and ``tui`` open: a scenario, a trace or a TARGET, with mutations and constants."""
     p.add_argument(
         "target",
         nargs="?",
+        type=nonempty("SCENARIO|TRACE|TARGET"),
         metavar="SCENARIO|TRACE|TARGET",
         help="a scenario name or .toml file, an .itf.json trace, or path/file.py:Class (default: the AHV model)",
     )
-    p.add_argument("--script", metavar="FILE", help="run the commands in FILE (- for stdin) and exit")
-    p.add_argument("--keep-going", action="store_true", help="in a script, go on after a failed command")
     p.add_argument(
         "--set", dest="assign", action="append", metavar="NAME=VALUE", help="a constant of a TARGET spec (repeatable)"
     )
     p.add_argument("--mutate", action="append", default=[], metavar="NAME", help="switch an AHV mutation on")
-    p.set_defaults(run=run)
-
-
-def open_bench(arg: str | None, assign: list[str] | None = None) -> Workbench:
-    """A scenario, trace or the default model through the workbench; a ``file.py:Class`` TARGET directly."""
-    if arg is not None and ":" in arg and not arg.endswith((".json", ".toml")):
-        spec = load_spec(arg, parse_assignments(assign))
-        return Workbench(Session(spec), spec.name, arg)
-    if assign:
-        raise UsageError("--set applies to a TARGET spec (path/file.py:Class)")
-    return open_workbench(arg)
 
 
 def read_script(name: str) -> list[str]:
     if name == "-":
         return sys.stdin.read().splitlines()
-    try:
-        return Path(name).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read script: {exc.strerror}", file=name) from exc
-    except UnicodeDecodeError as exc:
-        raise SpecLoadError(f"not a text file: {exc.reason}", file=name) from exc
+    # Only a regular file: a FIFO or a device named by mistake must not block the shell.
+    return read_user_text(name, what="script").splitlines()
 
 
 def run(args: argparse.Namespace) -> int:
-    from ahvlab.tui.shell import Shell
+    from ahvlab.shell import Shell
 
     lines = read_script(args.script) if args.script else None
-    bench = open_bench(args.target, args.assign)
-    for name in args.mutate:
-        bench.set_mutation(name, True)
+    bench = open_workbench(args.target, mutations=args.mutate, assign=args.assign)
     if lines is None and not sys.stdin.isatty():
         lines = sys.stdin.read().splitlines()
     if lines is not None:

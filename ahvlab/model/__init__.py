@@ -1,4 +1,4 @@
-"""The AHV cluster model: config, spec, mutations and a plain-value picture of a state."""
+"""The AHV cluster model: config, spec, mutations and the typed picture of a state."""
 
 from __future__ import annotations
 
@@ -15,23 +15,26 @@ from ahvlab.model.config import (
     timings_of,
     with_timing,
 )
-from ahvlab.model.describe import describe
-from ahvlab.model.mutations import MUTATIONS
+from ahvlab.model.mutations import MUTATIONS, Mutation
+from ahvlab.model.picture import Picture, deadlines, picture
 from ahvlab.model.spec import AHVSpec
 
 __all__ = [
     "MUTATIONS",
     "AHVSpec",
     "Config",
+    "Mutation",
     "NetworkConfig",
+    "Picture",
     "Timings",
     "VMConfig",
     "config_from_dict",
     "config_from_parameters",
     "config_to_dict",
+    "deadlines",
     "default_config",
-    "describe",
     "load_config",
+    "picture",
     "timings_of",
     "with_timing",
 ]

@@ -1,8 +1,8 @@
-"""Guarantee-mode capacity: the MTHM heuristic, host reserves and VM admission.
+"""Guarantee-mode capacity: parcels, segments, plans, admission, reserves, and the AHV model's seam.
 
-Pure Python. The exact answers (is there *any* segment placement? what is the
-knapsack optimum?) come from :mod:`ahvlab.model.solver`, the one module that
-imports z3; it is imported lazily, only when MTHM cannot settle a question.
+The knapsack heuristic is :mod:`ahvlab.model.knapsack` (pure Python); the exact
+answers (is there *any* segment placement?) come from :mod:`ahvlab.model.solver`,
+the one module that imports z3. Both are imported here, at the top.
 
 Hosts are 0-based indices in this API; everything shown to a user numbers them
 from 1. Sizes are non-negative integers (percent of one host, or GiB).
@@ -22,12 +22,16 @@ pack together into the survivors, one problem per pair (see docs/capacity.md).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple, cast
+
+from ahvlab.model import solver
+from ahvlab.model.config import Config
+from ahvlab.model.knapsack import mthm, packed_profit
 
 ReserveRule = Literal["max_per_host", "sum", "max_segment"]
 """How a host's reserve is computed from the segments it holds.
@@ -39,165 +43,43 @@ halves of the mutation ``segments_not_shared_correctly``.
 """
 RESERVE_RULES: tuple[ReserveRule, ...] = ("max_per_host", "sum", "max_segment")
 
-Method = Literal["mthm", "z3", "mthm+z3"]
-"""Who answers "is there a segment placement?": the heuristic alone (may refuse a
-feasible start), z3 alone, or MTHM first and z3 only when MTHM leaves a VM out."""
+Method = Literal["mthm", "mthm+z3", "exact"]
+"""Who decides "is there a segment placement?": MTHM alone, as AHV does (it may refuse a
+feasible start; z3 then only says whether it missed one), MTHM and z3 when MTHM leaves a
+VM out, or z3 alone."""
+METHODS: tuple[Method, ...] = ("mthm", "mthm+z3", "exact")
 
-DEFAULT_TIMEOUT_MS = 10_000
+DEFAULT_TIMEOUT_MS = solver.DEFAULT_TIMEOUT_MS
+
+MUTATION = "segments_not_shared_correctly"
+"""The model mutation: a host's reserve is its largest single segment (one segment too few)."""
 
 
-# -- MTHM ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Policy:
+    """How admission decides: one immutable value for the CLI, the model and the scenarios.
 
-
-def mthm(profits: Sequence[int], weights: Sequence[int], capacities: Sequence[int]) -> list[int | None]:
-    """Martello-Toth MTHM for the 0-1 multiple knapsack problem.
-
-    Returns, for each item, the 0-based index of its knapsack or None. Any input
-    of non-negative integers is accepted, including those the original refuses:
-    zero weights go into the largest knapsack, items larger than every knapsack
-    stay out, knapsacks too small for every item are left empty, and when all
-    items fit in the largest knapsack they all go there (that is optimal).
+    The largest-host rule applies only where host capacities differ (see
+    :func:`largest_host_floor`).
     """
-    n = len(weights)
-    if len(profits) != n:
-        raise ValueError(f"mthm: {len(profits)} profits but {n} weights")
-    for label, seq in (("profit", profits), ("weight", weights), ("capacity", capacities)):
-        for k, x in enumerate(seq):
-            if not isinstance(x, int) or x < 0:
-                raise ValueError(f"mthm: {label} {k} is {x!r} (expected an integer >= 0)")
-    result: list[int | None] = [None] * n
-    if not capacities:
-        return result
-    m = len(capacities)
-    largest = min(range(m), key=lambda i: (-capacities[i], i))
-    items = []
-    for j in range(n):
-        if weights[j] == 0:
-            result[j] = largest
-        elif weights[j] <= capacities[largest]:
-            items.append(j)
-    if not items:
-        return result
-    if sum(weights[j] for j in items) <= capacities[largest]:
-        for j in items:
-            result[j] = largest
-        return result
-    lightest = min(weights[j] for j in items)
-    knaps = sorted((i for i in range(m) if capacities[i] >= lightest), key=lambda i: (capacities[i], i))
-    # Ratio order as the method requires. Among equal ratios (all of them when profit == weight,
-    # as in admission) the lighter item first, a tie-break the original leaves open: the
-    # rearrangement re-inserts in reverse order, so the heavy items get first pick of the room.
-    # Measured on random profit == weight instances it misses fewer full packings than heavy-first.
-    items.sort(key=lambda j: (-Fraction(profits[j], weights[j]), weights[j], j))
-    y = _mthm_core(
-        [profits[j] for j in items],
-        [weights[j] for j in items],
-        [capacities[i] for i in knaps],
-    )
-    for pos, j in enumerate(items):
-        if y[pos] >= 0:
-            result[j] = knaps[y[pos]]
-    return result
+
+    method: Method = "mthm"
+    largest_host_rule: bool = True
+    reserve_rule: ReserveRule = "max_per_host"
+    failures: int = 1
+    timeout_ms: int = DEFAULT_TIMEOUT_MS
 
 
-def _mthm_core(p: list[int], w: list[int], c: list[int]) -> list[int]:
-    """The four phases on a normalised instance.
-
-    Items are in decreasing profit/weight order, knapsacks in increasing capacity;
-    every weight is positive, every item fits the largest knapsack, every knapsack
-    holds the lightest item and the items do not all fit in one knapsack.
-    Returns the knapsack of each item, -1 for none.
-    """
-    n, m = len(w), len(c)
-    y = [-1] * n
-
-    # Phase 1, initial solution: fill the knapsacks one at a time, greedily in ratio order.
-    res = list(c)
-    for i in range(m):
-        for j in range(n):
-            if y[j] < 0 and w[j] <= res[i]:
-                y[j] = i
-                res[i] -= w[j]
-
-    # Phase 2, rearrangement: re-insert the chosen items, worst ratio first, cycling over the
-    # knapsacks so that room is spread out; then fill with the items left out.
-    res = list(c)
-    i = 0
-    for j in range(n - 1, -1, -1):
-        if y[j] < 0:
-            continue
-        target = next((k for k in itertools.chain(range(i, m), range(i)) if w[j] <= res[k]), -1)
-        y[j] = target
-        if target >= 0:
-            res[target] -= w[j]
-            i = target + 1 if target < m - 1 else 0
-    for j in range(n):
-        if y[j] < 0:
-            for k in range(m):
-                if w[j] <= res[k]:
-                    y[j] = k
-                    res[k] -= w[j]
-                    break
-
-    # Phase 3, first improvement: swap two chosen items of different knapsacks when the room
-    # this frees in the heavier one's knapsack lets an unassigned item in.
-    for j in range(n):
-        if y[j] < 0:
-            continue
-        for k in range(j + 1, n):
-            if y[k] < 0 or y[k] == y[j]:
-                continue
-            h, lo = (j, k) if w[j] > w[k] else (k, j)
-            d = w[h] - w[lo]
-            if d > res[y[lo]]:
-                continue
-            room = res[y[h]] + d
-            best = -1
-            for u in range(n):
-                if y[u] < 0 and w[u] <= room and (best < 0 or p[u] > p[best]):
-                    best = u
-            if best < 0:
-                continue
-            kh, kl = y[h], y[lo]
-            res[kh] = room - w[best]
-            res[kl] -= d
-            y[best], y[h], y[lo] = kh, kl, kh
-
-    # Phase 4, second improvement: take a chosen item out, worst ratio first, when unassigned
-    # items that fit in the room it leaves bring more profit.
-    for j in range(n - 1, -1, -1):
-        if y[j] < 0:
-            continue
-        room = res[y[j]] + w[j]
-        picked = []
-        for k in range(n):
-            if y[k] < 0 and w[k] <= room:
-                picked.append(k)
-                room -= w[k]
-        if sum(p[k] for k in picked) > p[j]:
-            kn = y[j]
-            for k in picked:
-                y[k] = kn
-            res[kn] = room
-            y[j] = -1
-    return y
+DEFAULT_POLICY = Policy()
+"""What AHV does: MTHM decides, the largest-host rule on for uneven hosts, the brief's reserve."""
+EXACT = Policy(method="mthm+z3", largest_host_rule=False)
+"""The physical question, whatever the policy: can every VM of a failed host restart?"""
 
 
-def packed_profit(profits: Sequence[int], assignment: Sequence[int | None]) -> int:
-    """Total profit of the items an assignment places."""
-    return sum(p for p, a in zip(profits, assignment, strict=True) if a is not None)
-
-
-def is_feasible(weights: Sequence[int], capacities: Sequence[int], assignment: Sequence[int | None]) -> bool:
-    """True if no knapsack is over capacity and every index is a knapsack."""
-    load = [0] * len(capacities)
-    for w, a in zip(weights, assignment, strict=True):
-        if a is None:
-            continue
-        if not 0 <= a < len(capacities):
-            return False
-        load[a] += w
-    return all(x <= c for x, c in zip(load, capacities, strict=True))
+def policy_of(config: Config) -> Policy:
+    """The model's admission policy: ``admission``, ``largest_host_rule`` and the mutation's reserve rule."""
+    rule: ReserveRule = "max_segment" if MUTATION in config.mutations else "max_per_host"
+    return Policy(cast(Method, config.admission), config.largest_host_rule, rule)
 
 
 # -- segment placement --------------------------------------------------------
@@ -213,11 +95,11 @@ class Vm(NamedTuple):
 
 @dataclass(frozen=True)
 class Packing:
-    """The answer for one failure set: where its VMs restart, or why nobody knows.
+    """The answer for one failure set: where its VMs restart, or why not.
 
     ``targets`` lists the restart host of each VM of the failure set (in the order
-    given) when ``status == "ok"``; ``how`` says who found it ("mthm", "z3",
-    "trivial").
+    given) when ``status == "ok"``; ``how`` says who answered ("mthm", "z3",
+    "z3 (MTHM missed it)", "trivial").
     """
 
     status: Literal["ok", "none", "unknown"]
@@ -228,10 +110,7 @@ class Packing:
 
 @lru_cache(maxsize=65536)
 def pack(
-    items: tuple[int, ...],
-    bins: tuple[int, ...],
-    method: Method = "mthm+z3",
-    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    items: tuple[int, ...], bins: tuple[int, ...], method: Method = "mthm", timeout_ms: int = DEFAULT_TIMEOUT_MS
 ) -> Packing:
     """Pack every item into the bins (indices into ``bins``); memoised on its hashable inputs."""
     if not items:
@@ -240,22 +119,18 @@ def pack(
         return Packing("none", (), "trivial", f"{sum(items)} to restart, {sum(bins)} free in all")
     if max(items) > max(bins, default=-1):
         return Packing("none", (), "trivial", f"{max(items)} fits in no host's room (largest {max(bins, default=0)})")
-    if _count_bound(items, bins) < len(items):
-        return Packing(
-            "none", (), "trivial", f"{len(items)} VMs, but the rooms hold {_count_bound(items, bins)} at most"
-        )
-    if method != "z3":
+    bound = _count_bound(items, bins)
+    if bound < len(items):
+        return Packing("none", (), "trivial", f"{len(items)} VMs, but the rooms hold {bound} at most")
+    if method != "exact":
         got = mthm(list(items), list(items), list(bins))
         if all(a is not None for a in got):
             return Packing("ok", tuple(a for a in got if a is not None), "mthm")
         if method == "mthm":
-            return Packing("none", (), "mthm", "MTHM found no placement (z3 not asked)")
-    from ahvlab.model import solver
-
+            return Packing("none", (), "mthm", "MTHM leaves a VM out")
     answer = solver.place(items, bins, timeout_ms=timeout_ms)
     if isinstance(answer, solver.Placed):
-        how = "z3" if method == "z3" else "z3 (MTHM missed it)"
-        return Packing("ok", answer.assignment, how)
+        return Packing("ok", answer.assignment, "z3" if method == "exact" else "z3 (MTHM missed it)")
     if isinstance(answer, solver.NoPlacement):
         return Packing("none", (), "z3", "z3: no placement exists")
     return Packing("unknown", (), "z3", f"z3 gave up: {answer.reason}")
@@ -268,20 +143,25 @@ def _count_bound(items: tuple[int, ...], bins: tuple[int, ...]) -> int:
     return sum(bisect.bisect_right(prefix, c) for c in bins)
 
 
+Restarts = tuple[tuple[tuple[int, ...], tuple[tuple[int, int], ...]], ...]
+"""Per failure set, ``(VM index, restart host)`` for each VM lost with it."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """A segment plan for a set of running VMs, or the reason there is none.
 
     ``restarts`` maps each failure set (a tuple of 0-based hosts) to the restart
     host of each VM (index into ``vms``) lost with it. With ``failures == 1`` the
-    restart host of a VM is its segment host (:meth:`segment_of`).
+    restart host of a VM is its segment host (:meth:`segment_of`). ``how`` is
+    ``"mthm"`` for a refusal that only MTHM made (z3 was not asked).
     """
 
     capacities: tuple[int, ...]
     vms: tuple[Vm, ...]
     failures: int
     status: Literal["ok", "none", "unknown"]
-    restarts: tuple[tuple[tuple[int, ...], tuple[tuple[int, int], ...]], ...] = ()
+    restarts: Restarts = ()
     reason: str = ""
     how: str = ""
 
@@ -318,34 +198,30 @@ def used(capacities: Sequence[int], vms: Sequence[Vm]) -> list[int]:
 
 
 def largest_host_floor(capacities: Sequence[int], failures: int = 1) -> int:
-    """The per-host reserve of the largest-host rule: ``failures`` largest hosts' worth, spread over the survivors."""
-    n = len(capacities)
-    if n <= failures:
+    """The largest-host rule's free room per host: ``failures`` largest hosts' worth spread over the survivors.
+
+    Only hosts with capacity count (a host that is down offers none), and the rule
+    applies only when their capacities differ: 0 otherwise.
+    """
+    live = [c for c in capacities if c > 0]
+    if len(set(live)) < 2 or len(live) <= failures:
         return 0
-    return -(-failures * max(capacities) // (n - failures))
+    return -(-failures * max(live) // (len(live) - failures))
 
 
 @lru_cache(maxsize=65536)
-def plan(
-    capacities: tuple[int, ...],
-    vms: tuple[Vm, ...],
-    *,
-    failures: int = 1,
-    largest_host_rule: bool = False,
-    reserve_rule: ReserveRule = "max_per_host",
-    method: Method = "mthm+z3",
-    timeout_ms: int = DEFAULT_TIMEOUT_MS,
-) -> Plan:
+def plan(capacities: tuple[int, ...], vms: tuple[Vm, ...], policy: Policy = DEFAULT_POLICY) -> Plan:
     """Find segments for every VM so that ``used + reserve <= capacity`` on every host (memoised).
 
-    With the correct ``reserve_rule`` this is one packing problem per failure set
+    With the correct reserve rule this is one packing problem per failure set
     (module docstring); the other two rules are the mutation's wrong reserves.
     """
     n = len(capacities)
+    failures = policy.failures
     if failures < 1:
         raise ValueError(f"failures must be >= 1, got {failures}")
-    if failures > 1 and reserve_rule != "max_per_host":
-        raise ValueError(f"the reserve rule {reserve_rule!r} is defined for single failures only")
+    if failures > 1 and policy.reserve_rule != "max_per_host":
+        raise ValueError(f"the reserve rule {policy.reserve_rule!r} is defined for single failures only")
     use = used(capacities, vms)
     for h in range(n):
         if use[h] > capacities[h]:
@@ -353,21 +229,15 @@ def plan(
                 capacities, vms, failures, "none", reason=f"host {h + 1} runs {use[h]} > capacity {capacities[h]}"
             )
     free = [capacities[h] - use[h] for h in range(n)]
-    if largest_host_rule:
-        floor = largest_host_floor(capacities, failures)
-        for h in range(n):
-            if free[h] < floor:
-                return Plan(
-                    capacities,
-                    vms,
-                    failures,
-                    "none",
-                    reason=f"host {h + 1} has {free[h]} free, the largest-host rule reserves {floor}",
-                )
-    if reserve_rule == "max_segment":
+    floor = largest_host_floor(capacities, failures) if policy.largest_host_rule else 0
+    for h in range(n):
+        if capacities[h] > 0 and free[h] < floor:
+            reason = f"host {h + 1} has {free[h]} free, the largest-host rule reserves {floor}"
+            return Plan(capacities, vms, failures, "none", reason=reason)
+    if policy.reserve_rule == "max_segment":
         return _plan_max_segment(capacities, vms, free)
-    if reserve_rule == "sum":
-        return _plan_sum(capacities, vms, free, timeout_ms)
+    if policy.reserve_rule == "sum":
+        return _plan_sum(capacities, vms, free, policy.timeout_ms)
     restarts: list[tuple[tuple[int, ...], tuple[tuple[int, int], ...]]] = []
     hows = set()
     for failed in itertools.combinations(range(n), failures):
@@ -378,14 +248,16 @@ def plan(
         survivors = [h for h in range(n) if h not in failed]
         items = tuple(vms[k].size for k in lost)
         bins = tuple(free[h] for h in survivors)
-        got = pack(items, bins, method, timeout_ms)
+        got = pack(items, bins, policy.method, policy.timeout_ms)
         if got.status != "ok":
             names = ", ".join(f"{vms[k].name}={vms[k].size}" for k in lost)
             where = ", ".join(f"host {h + 1}: {free[h]}" for h in survivors) or "no host left"
             lost_hosts = " and ".join(f"host {h + 1}" for h in failed)
-            verdict = "cannot be restarted" if got.status == "none" else "may not be restartable"
+            verdict = {"none": "cannot be restarted", "unknown": "may not be restartable"}[got.status]
+            if got.how == "mthm":
+                verdict = "are not all placed by MTHM"
             reason = f"if {lost_hosts} fails, its VMs ({names}) {verdict} on the free capacity left ({where})"
-            if got.detail:
+            if got.detail and got.how != "mthm":
                 reason += f"; {got.detail}"
             return Plan(capacities, vms, failures, got.status, reason=reason, how=got.how)
         hows.add(got.how)
@@ -394,34 +266,31 @@ def plan(
     return Plan(capacities, vms, failures, "ok", tuple(restarts), how=how)
 
 
+def _by_failed_host(n: int, vms: tuple[Vm, ...], seg: Sequence[int]) -> Restarts:
+    return tuple(((g,), tuple((k, seg[k]) for k, vm in enumerate(vms) if vm.host == g)) for g in range(n))
+
+
 def _plan_max_segment(capacities: tuple[int, ...], vms: tuple[Vm, ...], free: list[int]) -> Plan:
     # Mutation: a reserve equal to the largest single segment lets each VM pick any other host
     # with room for it alone, as if VMs of one host could never fail together.
     n = len(capacities)
-    segs: dict[int, int] = {}
-    for k, vm in enumerate(vms):
+    segs = []
+    for vm in vms:
         fits = [h for h in range(n) if h != vm.host and free[h] >= vm.size]
         if not fits:
             return Plan(capacities, vms, 1, "none", reason=f"no other host has {vm.size} free for {vm.name}'s segment")
-        segs[k] = min(fits, key=lambda h: (-free[h], h))
-    restarts = tuple(((g,), tuple((k, segs[k]) for k, vm in enumerate(vms) if vm.host == g)) for g in range(n))
-    return Plan(capacities, vms, 1, "ok", restarts, how="max_segment")
+        segs.append(min(fits, key=lambda h: (-free[h], h)))
+    return Plan(capacities, vms, 1, "ok", _by_failed_host(n, vms, segs), how="max_segment")
 
 
 def _plan_sum(capacities: tuple[int, ...], vms: tuple[Vm, ...], free: list[int], timeout_ms: int) -> Plan:
     # Mutation: no sharing at all, every segment has its own room; one packing with the
     # extra rule that a VM's segment is never on its own host, answered by z3.
-    from ahvlab.model import solver
-
     items = tuple(vm.size for vm in vms)
     forbidden = tuple(vm.host for vm in vms)
     answer = solver.place(items, tuple(free), forbidden=forbidden, timeout_ms=timeout_ms)
     if isinstance(answer, solver.Placed):
-        n = len(capacities)
-        restarts = tuple(
-            ((g,), tuple((k, answer.assignment[k]) for k, vm in enumerate(vms) if vm.host == g)) for g in range(n)
-        )
-        return Plan(capacities, vms, 1, "ok", restarts, how="sum")
+        return Plan(capacities, vms, 1, "ok", _by_failed_host(len(capacities), vms, answer.assignment), how="sum")
     status: Literal["none", "unknown"] = "none" if isinstance(answer, solver.NoPlacement) else "unknown"
     return Plan(capacities, vms, 1, status, reason="the segments do not fit when each needs its own room", how="sum")
 
@@ -480,48 +349,59 @@ def admit(
     capacities: tuple[int, ...],
     running: tuple[Vm, ...],
     vm: Vm,
+    policy: Policy = DEFAULT_POLICY,
     *,
-    failures: int = 1,
-    largest_host_rule: bool = False,
-    reserve_rule: ReserveRule = "max_per_host",
-    method: Method = "mthm+z3",
-    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    explain: bool = True,
 ) -> Admission:
-    """Admit ``vm`` if, with it running, some segment placement protects every VM; else refuse and say why."""
+    """Admit ``vm`` if, with it running, the policy finds a segment placement protecting every VM.
+
+    When MTHM alone refuses, ``explain`` asks z3 the exact question for the reason
+    only: "a placement exists ...: the heuristic missed it" or "no placement
+    exists". The model passes ``explain=False`` to keep z3 out of its search.
+    """
     if not 0 <= vm.host < len(capacities):
         raise ValueError(f"{vm.name}: host {vm.host + 1} is not a host of this cluster (1..{len(capacities)})")
-    opts = {
-        "failures": failures,
-        "largest_host_rule": largest_host_rule,
-        "reserve_rule": reserve_rule,
-        "method": method,
-        "timeout_ms": timeout_ms,
-    }
     parcel = sum(v.size for v in running if v.host == vm.host)
     if parcel + vm.size > capacities[vm.host]:
         reason = f"refused: host {vm.host + 1} cannot hold the parcel: {parcel} used + {vm.size} > capacity {capacities[vm.host]}"
-        return Admission(vm, False, reason, plan(capacities, running, **opts))
-    after = plan(capacities, (*running, vm), **opts)
+        return Admission(vm, False, reason, plan(capacities, running, policy))
+    after = plan(capacities, (*running, vm), policy)
     if after.ok:
         seg = after.segment_of(len(running))
+        failures = policy.failures
         where = f"segment on host {seg + 1} at start" if seg is not None else f"restart plans for {failures} failures"
         return Admission(vm, True, f"{where}; every VM protected ({after.how})", after)
-    prefix = "refused" if after.status == "none" else "refused (undecided)"
+    if after.how == "mthm":
+        reason = _mthm_refusal(capacities, (*running, vm), policy) if explain else f"refused: {after.reason}"
+    else:
+        prefix = "refused" if after.status == "none" else "refused (undecided)"
+        reason = f"{prefix}: {after.reason}"
     # The plan in force stays the one without the VM (computed only now: a refusal is the rarer case).
-    return Admission(vm, False, f"{prefix}: {after.reason}", plan(capacities, running, **opts))
+    return Admission(vm, False, reason, plan(capacities, running, policy))
+
+
+def _mthm_refusal(capacities: tuple[int, ...], vms: tuple[Vm, ...], policy: Policy) -> str:
+    # MTHM decided; z3 says whether the heuristic missed a placement (same rules, exact packing).
+    name = vms[-1].name
+    exact = plan(capacities, vms, dataclasses.replace(policy, method="mthm+z3"))
+    if exact.ok:
+        seg = exact.segment_of(len(vms) - 1)
+        where = f"{name}'s segment on host {seg + 1}" if seg is not None else "restart plans for every failure set"
+        return f"refused: MTHM refuses VM {name}; a placement exists ({where}): the heuristic missed it"
+    if exact.status == "unknown":
+        return f"refused: MTHM refuses VM {name}; z3 could not tell whether a placement exists ({exact.reason})"
+    return f"refused: MTHM refuses VM {name}; no placement exists: {exact.reason}"
 
 
 def start_in_order(
-    capacities: tuple[int, ...],
-    vms: Sequence[Vm],
-    **opts: object,
+    capacities: tuple[int, ...], vms: Sequence[Vm], policy: Policy = DEFAULT_POLICY
 ) -> tuple[list[Admission], Plan]:
     """Start ``vms`` one after the other, each admitted or refused; returns the verdicts and the final plan."""
     running: tuple[Vm, ...] = ()
     verdicts = []
-    current = plan(capacities, running, **opts)
+    current = plan(capacities, running, policy)
     for vm in vms:
-        got = admit(capacities, running, vm, **opts)  # type: ignore[arg-type]
+        got = admit(capacities, running, vm, policy)
         verdicts.append(got)
         if got.admitted:
             running = (*running, vm)
@@ -540,14 +420,30 @@ def restart_targets(p: Plan, failed: tuple[int, ...]) -> dict[int, int]:
     return {}
 
 
-def restart_best_effort(capacities: tuple[int, ...], vms: tuple[Vm, ...], failed: tuple[int, ...]) -> dict[int, int]:
-    """Best-effort mode: restart as much of the lost VMs' total size as fits (MTHM); VM index -> host."""
-    use = used(capacities, [vm for vm in vms if vm.host not in failed])
-    survivors = [h for h in range(len(capacities)) if h not in failed]
-    lost = [k for k, vm in enumerate(vms) if vm.host in failed]
-    sizes = [vms[k].size for k in lost]
-    got = mthm(sizes, sizes, [max(0, capacities[h] - use[h]) for h in survivors])
-    return {k: survivors[a] for k, a in zip(lost, got, strict=True) if a is not None}
+def best_effort_restart(rooms: Sequence[int], sizes: Sequence[int]) -> tuple[int | None, ...]:
+    """The one best-effort placement: the room each VM restarts in (index into ``rooms``), or None.
+
+    Each VM, in order, goes to the room with the most space (the first on a tie),
+    which spreads the starts over the hosts. If that leaves a VM down and some
+    assignment restarts every VM, that assignment is used (MTHM, then z3 when
+    MTHM misses it); if none exists, MTHM restarts as much memory as it can.
+    """
+    free = [max(0, r) for r in rooms]
+    spread: list[int | None] = []
+    for size in sizes:
+        fits = [h for h in range(len(free)) if free[h] >= size]
+        h = min(fits, key=lambda x: (-free[x], x)) if fits else None
+        if h is not None:
+            free[h] -= size
+        spread.append(h)
+    if all(h is not None for h in spread):
+        return tuple(spread)
+    rooms_t = tuple(max(0, r) for r in rooms)
+    whole = pack(tuple(sizes), rooms_t, "mthm+z3")
+    if whole.status == "ok":
+        return whole.targets
+    most = mthm(list(sizes), list(sizes), list(rooms_t))
+    return tuple(most) if packed_profit(sizes, most) > packed_profit(sizes, spread) else tuple(spread)
 
 
 def restartable(capacities: Sequence[int], vms: Sequence[Vm], targets: dict[int, int], failed: tuple[int, ...]) -> bool:
@@ -562,27 +458,24 @@ def restartable(capacities: Sequence[int], vms: Sequence[Vm], targets: dict[int,
     return all(x <= c for x, c in zip(load, capacities, strict=True))
 
 
-# -- the AHV model's seam (ahvlab.model.placement calls guarantee_targets) ------
-
-MUTATION = "segments_not_shared_correctly"
-"""The model mutation: a host's reserve is its largest single segment (one segment too few)."""
+# -- the AHV model's seam -------------------------------------------------------
 
 
-class PlacementQuestion(Protocol):
-    """What :func:`guarantee_targets` reads from ``ahvlab.model.placement.PlacementRequest`` (hosts, VMs 0-based)."""
+class PlacementRequest(NamedTuple):
+    """A placement question from the AHV model in plain values (hosts and VMs 0-based)."""
 
-    @property
-    def host_memory(self) -> tuple[int, ...]: ...
-    @property
-    def vm_memory(self) -> tuple[int, ...]: ...
-    @property
-    def placement(self) -> tuple[int, ...]: ...
-    @property
-    def healthy(self) -> tuple[int, ...]: ...
-    @property
-    def to_place(self) -> tuple[int, ...]: ...
-    @property
-    def lost_host(self) -> int: ...
+    host_memory: tuple[int, ...]
+    vm_memory: tuple[int, ...]
+    placement: tuple[int, ...]
+    """Where every VM runs now (-1: nowhere)."""
+    healthy: tuple[int, ...]
+    """Hosts that may receive a VM."""
+    to_place: tuple[int, ...]
+    """The VMs to (re)start, in order."""
+    lost_host: int
+    """The host whose VMs are restarted (-1 for a plain start)."""
+    policy: Policy = DEFAULT_POLICY
+    """Guarantee mode's admission policy (:func:`policy_of` the config)."""
 
 
 def _running(vm_memory: Sequence[int], placement: Sequence[int], skip: Sequence[int] = ()) -> tuple[Vm, ...]:
@@ -590,75 +483,69 @@ def _running(vm_memory: Sequence[int], placement: Sequence[int], skip: Sequence[
     return tuple(Vm(str(i), vm_memory[i], h) for i, h in enumerate(placement) if h >= 0 and i not in skip)
 
 
-def _capacities(q: PlacementQuestion, placement: Sequence[int]) -> tuple[int, ...]:
+def _capacities(host_memory: Sequence[int], placement: Sequence[int], healthy: Sequence[int]) -> tuple[int, ...]:
     # A host that cannot receive VMs and runs none offers no room for segments (it is down,
     # or already failed and emptied by HA). One that still holds VMs keeps its capacity so
     # that its parcels are counted until HA moves them.
     holding = {h for h in placement if h >= 0}
-    return tuple(m if h in q.healthy or h in holding else 0 for h, m in enumerate(q.host_memory))
+    return tuple(m if h in healthy or h in holding else 0 for h, m in enumerate(host_memory))
 
 
-def _largest(q: PlacementQuestion) -> bool:
-    return bool(getattr(q, "largest_host_rule", False))
+def _starts(req: PlacementRequest, vm: int, placement: Sequence[int]) -> list[int]:
+    # Every healthy host admission admits ``vm`` on, most free memory first.
+    caps = _capacities(req.host_memory, placement, req.healthy)
+    running = _running(req.vm_memory, placement, skip=(vm,))
+    use = used(caps, running)
+    return [
+        h
+        for h in sorted(req.healthy, key=lambda x: (-(caps[x] - use[x]), x))
+        if admit(caps, running, Vm(str(vm), req.vm_memory[vm], h), req.policy, explain=False).admitted
+    ]
 
 
-def guarantee_targets(q: PlacementQuestion) -> dict[int, int | None]:
+def guarantee_targets(req: PlacementRequest) -> dict[int, int | None]:
     """Guarantee mode for the AHV model: VM index -> host (None: refused, or no room).
 
     A start (``lost_host == -1``) goes to the first healthy host, most free memory
     first, on which admission admits it. An HA restart sends each VM of the lost
-    host to its segment host; a VM whose segment host cannot take it (the guarantee
-    was broken, e.g. by the mutation) restarts wherever it still fits, best effort.
+    host to its segment host; the VMs whose segment host cannot take them (the
+    guarantee was broken, e.g. by the mutation) go through :func:`best_effort_restart`.
     """
-    rule: ReserveRule = "max_segment" if MUTATION in getattr(q, "mutations", ()) else "max_per_host"
-    placement = list(q.placement)
+    placement = list(req.placement)
     out: dict[int, int | None] = {}
-    if q.lost_host < 0:
-        for vm in q.to_place:
-            caps = _capacities(q, placement)
-            running = _running(q.vm_memory, placement, skip=(vm,))
-            free = [caps[h] - sum(v.size for v in running if v.host == h) for h in range(len(caps))]
-            out[vm] = None
-            for h in sorted(q.healthy, key=lambda x: (-free[x], x)):
-                if admit(
-                    caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule, largest_host_rule=_largest(q)
-                ).admitted:
-                    out[vm] = h
-                    placement[vm] = h
-                    break
+    if req.lost_host < 0:
+        for vm in req.to_place:
+            hosts = _starts(req, vm, placement)
+            out[vm] = hosts[0] if hosts else None
+            if hosts:
+                placement[vm] = hosts[0]
         return out
-    caps = _capacities(q, placement)
-    p = plan(caps, _running(q.vm_memory, placement), reserve_rule=rule)
-    segments = {int(p.vms[k].name): h for k, h in restart_targets(p, (q.lost_host,)).items()} if p.ok else {}
-    moving = set(q.to_place)
-    free = list(q.host_memory)
+    caps = _capacities(req.host_memory, placement, req.healthy)
+    # The segments as planned, whatever the largest-host rule says about new starts.
+    p = plan(caps, _running(req.vm_memory, placement), dataclasses.replace(req.policy, largest_host_rule=False))
+    segments = {int(p.vms[k].name): h for k, h in restart_targets(p, (req.lost_host,)).items()} if p.ok else {}
+    moving = set(req.to_place)
+    free = list(req.host_memory)
     for i, h in enumerate(placement):
         if h >= 0 and i not in moving:
-            free[h] -= q.vm_memory[i]
-    for vm in q.to_place:
+            free[h] -= req.vm_memory[i]
+    rest = []
+    for vm in req.to_place:
         target = segments.get(vm)
-        if target is None or target not in q.healthy or free[target] < q.vm_memory[vm]:
-            fits = [h for h in q.healthy if free[h] >= q.vm_memory[vm]]
-            target = min(fits, key=lambda x: (-free[x], x)) if fits else None
-        out[vm] = target
-        if target is not None:
-            free[target] -= q.vm_memory[vm]
-    return out
+        if target is not None and target in req.healthy and free[target] >= req.vm_memory[vm]:
+            out[vm] = target
+            free[target] -= req.vm_memory[vm]
+        else:
+            rest.append(vm)
+    got = best_effort_restart([free[h] for h in req.healthy], [req.vm_memory[vm] for vm in rest])
+    for vm, k in zip(rest, got, strict=True):
+        out[vm] = None if k is None else req.healthy[k]
+    return {vm: out[vm] for vm in req.to_place}
 
 
-def admissible_hosts(q: PlacementQuestion, vm: int) -> list[int]:
+def admissible_hosts(req: PlacementRequest, vm: int) -> list[int]:
     """Guarantee mode: every healthy host on which admission lets ``vm`` start now (most free memory first)."""
-    rule: ReserveRule = "max_segment" if MUTATION in getattr(q, "mutations", ()) else "max_per_host"
-    caps = _capacities(q, q.placement)
-    running = _running(q.vm_memory, q.placement, skip=(vm,))
-    free = [caps[h] - sum(v.size for v in running if v.host == h) for h in range(len(caps))]
-    return [
-        h
-        for h in sorted(q.healthy, key=lambda x: (-free[x], x))
-        if admit(
-            caps, running, Vm(str(vm), q.vm_memory[vm], h), reserve_rule=rule, largest_host_rule=_largest(q)
-        ).admitted
-    ]
+    return _starts(req, vm, req.placement)
 
 
 def guarantee_protects(
@@ -668,16 +555,46 @@ def guarantee_protects(
 
     With no host down, that must hold for each host in turn (a segment plan exists,
     decided exactly); with one host down, for that host; beyond one failure nothing
-    is guaranteed. Always judged with the correct reserve rule, so the mutation's
-    admissions are caught. An undecided (z3 unknown) answer counts as a violation.
+    is guaranteed. Judged exactly with the correct reserve rule whatever the policy
+    (:data:`EXACT`), so the mutation's admissions are caught and an MTHM policy,
+    stricter than the truth, never trips it. An undecided answer counts as a violation.
     """
     if len(down) > 1:
         return True
     vms = _running(vm_memory, placement)
     if not down:
-        return plan(host_memory, vms).ok
+        return plan(host_memory, vms, EXACT).ok
     (g,) = down
     lost = tuple(v.size for v in vms if v.host == g)
     use = used(host_memory, vms)
     room = tuple(host_memory[h] - use[h] for h in range(len(host_memory)) if h != g)
-    return min(room, default=0) >= 0 and pack(lost, room).status == "ok"
+    return min(room, default=0) >= 0 and pack(lost, room, EXACT.method).status == "ok"
+
+
+def state_plan(
+    host_memory: tuple[int, ...],
+    vm_memory: tuple[int, ...],
+    placement: tuple[int, ...],
+    up: Sequence[bool],
+    policy: Policy,
+) -> Plan:
+    """The segment plan of a model state under the policy; a host that is down and empty holds no segment.
+
+    Its VMs are named by their model index (``"0"``, ``"1"``, ...).
+    """
+    healthy = tuple(h for h in range(len(host_memory)) if up[h])
+    return plan(_capacities(host_memory, placement, healthy), _running(vm_memory, placement), policy)
+
+
+def host_reserves(
+    host_memory: tuple[int, ...],
+    vm_memory: tuple[int, ...],
+    placement: tuple[int, ...],
+    up: Sequence[bool],
+    policy: Policy,
+) -> list[int | None]:
+    """Each host's reserve under :func:`state_plan`; None for a host that is down, and for all without a plan."""
+    p = state_plan(host_memory, vm_memory, placement, up, policy)
+    if not p.ok:
+        return [None] * len(host_memory)
+    return [f.reserve if up[f.host] else None for f in figures(p, reserve_rule=policy.reserve_rule)]

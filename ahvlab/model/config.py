@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.errors import SpecLoadError, toml_error_place
+from ahvlab.checker.output import read_user_text
 from ahvlab.model.mutations import MUTATIONS, Mutation, UnknownMutation, mutations
 
 SUBMODELS = ("storage", "ha", "ipam")
@@ -30,6 +31,8 @@ IO_FAILS_AT = ("block", "partition")
 """The two readings of the brief's 45 s rule: a cut-off host's I/O fails from the first block, or at once."""
 IO_PATHS = ("classic", "frodo")
 HA_MODES = ("best_effort", "guarantee")
+ADMISSION_METHODS = ("mthm", "mthm+z3", "exact")
+"""Guarantee-mode admission: MTHM as AHV does, MTHM then z3 when it misses, or z3 alone."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,9 @@ class Config:
     max_failures: int = 1
     """Failures of any kind allowed in one run (the default keeps the exhaustive check small)."""
     ha_mode: str = "best_effort"
-    largest_host_rule: bool = False
+    admission: str = "mthm"
+    """Guarantee mode: who decides a start (one of ``ADMISSION_METHODS``)."""
+    largest_host_rule: bool = True
     """Guarantee mode with uneven hosts: reserve as if every host had the largest host's memory."""
     timings: Timings = field(default_factory=Timings)
     leader: int = 3
@@ -188,6 +193,8 @@ def _validate(c: Config) -> None:
             raise _fail(key, f"{v!r} is not a usable failure bound", "an integer from 0 to 3")
     if c.ha_mode not in HA_MODES:
         raise _fail("ha_mode", f"unknown HA mode {c.ha_mode!r}", " or ".join(HA_MODES))
+    if c.admission not in ADMISSION_METHODS:
+        raise _fail("admission", f"unknown admission method {c.admission!r}", " or ".join(ADMISSION_METHODS))
     if not isinstance(c.leader, int) or not 1 <= c.leader <= len(c.host_memory):
         raise _fail("leader", f"no host {c.leader!r}", f"a host number from 1 to {len(c.host_memory)}")
     _validate_timings(c.timings)
@@ -307,6 +314,7 @@ _TOP_KEYS = {
     "max_host_failures",
     "max_failures",
     "ha_mode",
+    "admission",
     "largest_host_rule",
     "timings",
     "leader",
@@ -448,6 +456,8 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
                 kw[k] = _int(k, t[k])
         if "ha_mode" in t:
             kw["ha_mode"] = _str("ha_mode", t["ha_mode"])
+        if "admission" in t:
+            kw["admission"] = _str("admission", t["admission"])
         if "largest_host_rule" in t:
             if not isinstance(t["largest_host_rule"], bool):
                 raise _type_error("largest_host_rule", t["largest_host_rule"], "true or false")
@@ -475,17 +485,14 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
 def load_config(path: str | Path) -> Config:
     """Read a TOML cluster config (top-level keys, or a ``[cluster]`` table)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecLoadError(f"cannot read the config: {exc.strerror}", file=str(p)) from None
+    # Only a regular file is read (a FIFO would block), and bytes that are not UTF-8 get their line.
+    text = read_user_text(path, what="the config")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise SpecLoadError(
-            f"not valid TOML: {exc}", file=str(p), line=int(m.group(1)) if m else None, expected="TOML"
-        ) from None
+        msg, line, column = toml_error_place(exc, text)
+        where = f" (column {column})" if column is not None else ""
+        raise SpecLoadError(f"not valid TOML: {msg}{where}", file=str(p), line=line, expected="TOML") from None
     table: Mapping[str, Any] = data
     if "cluster" in data and isinstance(data["cluster"], Mapping) and len(data) == 1:
         table = data["cluster"]
@@ -518,6 +525,7 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "max_host_failures": c.max_host_failures,
         "max_failures": c.max_failures,
         "ha_mode": c.ha_mode,
+        "admission": c.admission,
         "largest_host_rule": c.largest_host_rule,
         "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
         "leader": c.leader,

@@ -33,43 +33,36 @@ class Mutation(StrEnum):
 
     @property
     def doc(self) -> str:
-        """One line: what it breaks and which property exposes it."""
+        """One line: what it breaks (which property catches it is the mutation matrix's answer)."""
         return _DOCS[self]
 
 
 _DOCS: dict[Mutation, str] = {
-    Mutation.NO_FAILBACK: "the remote Stargate never quiesces: sessions stay remote forever (SessionsFailBack; "
-    "the failback example is never found)",
-    Mutation.REDIRECT_IGNORES_HEALTH: "the redirector redirects to any Stargate, even one it believes down "
-    "(redirect_to_healthy)",
-    Mutation.FRODO_IGNORES_VCPUS: "Frodo opens num_queues connections even for a 1-vCPU VM (frodo_queue_count)",
-    Mutation.NO_FENCING: "the leader restarts a lost host's VMs without blocking its I/O first (no_phantom_vm)",
-    Mutation.RESTART_BEFORE_ACK: "the leader restarts right after the block order, before every ack "
-    "(restart_after_fence_ack)",
-    Mutation.TIMEOUT_TOO_SHORT: "HA restarts at T90 instead of T120, before the isolated VM's T60+45 death "
-    "(no_phantom_vm)",
-    Mutation.ELECTION_WITHOUT_QUORUM: "a CVM elects itself without a majority: two leaders in a partition "
-    "(at_most_one_leader)",
-    Mutation.LEASES_IN_MEMORY: "IPAM leases live only in the leader's memory: duplicate address after a leader "
-    "change (unique_addresses)",
+    Mutation.NO_FAILBACK: "the remote Stargate never quiesces: sessions stay remote forever",
+    Mutation.REDIRECT_IGNORES_HEALTH: "the redirector redirects to any Stargate, even one it believes down",
+    Mutation.FRODO_IGNORES_VCPUS: "Frodo opens num_queues connections even for a 1-vCPU VM",
+    Mutation.NO_FENCING: "the leader restarts a lost host's VMs without blocking its I/O first",
+    Mutation.RESTART_BEFORE_ACK: "the leader restarts right after the block order, before every ack",
+    Mutation.TIMEOUT_TOO_SHORT: "HA restarts at T90 instead of T120, before the isolated VM's T60+45 death",
+    Mutation.ELECTION_WITHOUT_QUORUM: "a CVM elects itself without a majority: two leaders in a partition",
+    Mutation.LEASES_IN_MEMORY: "IPAM leases live only in the leader's memory: duplicate address after a leader change",
     Mutation.SEGMENTS_NOT_SHARED_CORRECTLY: "guarantee mode: a host's reserve is its largest single segment, as if "
-    "VMs of one host could share it (guarantee_protects)",
-    Mutation.NO_RESTART: "HA fences a lost host but never restarts its VMs (restart_by_deadline at T120; "
-    "VMsRunAgain: a lasso)",
+    "VMs of one host could share it",
+    Mutation.NO_RESTART: "HA fences a lost host but never restarts its VMs",
     Mutation.DHCP_LOCAL_ONLY: "a DHCP request is answered only by a leader on the VM's own host, never over the "
-    "VXLAN tunnel (DHCPAnswered)",
+    "VXLAN tunnel",
     Mutation.ELECTION_NEEDS_ALL: "an election needs every CVM instead of a majority: after one CVM is lost no "
-    "leader is ever elected (LeaderElected; VMsRunAgain is reported first)",
+    "leader is ever elected",
     Mutation.FORGET_DEAD_VMS: "a VM that died while its host was cut off is forgotten when HA cancels: nobody "
-    "restarts it (no_orphan_vm: partition + CVM crash of the VM's host, healed before T60)",
-    Mutation.STORAGE_WITHOUT_QUORUM: "a Stargate serves I/O without a quorum of Stargates: a cut-off host's VMs do "
-    "I/O forever (single_storage_access at T120 after partition_host)",
+    "restarts it (caught by no_orphan_vm with two failures: partition + CVM crash of its host)",
+    Mutation.STORAGE_WITHOUT_QUORUM: "a Stargate serves I/O without a storage quorum: a cut-off host's own Stargate "
+    "serves it forever (caught by no_io_from_fenced_host at T60)",
     Mutation.FENCE_REACHABLE_ONLY: "a leader without quorum waits only for the acks of the Stargates it reaches "
-    "(with election_without_quorum: no_phantom_vm, the minority leader restarts VMs that still run)",
+    "(caught with election_without_quorum by no_io_from_fenced_host at T60)",
 }
 
 MUTATIONS: dict[str, str] = {m.value: m.doc for m in Mutation}
-"""Mutation name -> one line: what it breaks and which invariant or example exposes it."""
+"""Mutation name -> one line: what it breaks. What catches it is computed (:mod:`ahvlab.model.matrix`)."""
 
 
 class UnknownMutation(ValueError):

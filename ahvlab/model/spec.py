@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from ahvlab.checker.spec import Action, Component, Invariant, Property, Spec, explains
+from ahvlab.model.blame import blame
 from ahvlab.model.cluster import Cluster
 from ahvlab.model.config import Config, config_to_dict, default_config
 from ahvlab.model.ha import HA
 from ahvlab.model.ipam import IPAM
+from ahvlab.model.names import expression_names
+from ahvlab.model.picture import Picture, picture
 from ahvlab.model.properties import ahv_properties
 from ahvlab.model.state import AHVState
 from ahvlab.model.storage import Storage
-
-
-class SessionView(NamedTuple):
-    """A session as shown to users: the Stargate's host (0: none) and the phase."""
-
-    stargate: int
-    phase: str
-
-
-class CopyView(NamedTuple):
-    """A running copy of a VM as shown to users; ``dies_at`` is T+seconds (-1: its I/O works)."""
-
-    host: int
-    sessions: tuple[SessionView, ...]
-    dies_at: int
-
-
-class WatchView(NamedTuple):
-    """A host's HA record: its phase, when its timer expires and its restart deadline (T+seconds, -1: none).
-
-    ``by`` is the leader that runs the timeline (0: none); ``deadline`` is -2 once missed, -3 once a
-    later failure excuses a late restart.
-    """
-
-    phase: str
-    due: int
-    by: int = 0
-    deadline: int = -1
-
-
-def _due(now: int, timer: int) -> int:
-    return now + timer if timer >= 0 else -1
 
 
 class AHVSpec(Spec):
@@ -71,6 +43,8 @@ class AHVSpec(Spec):
         self._invariants = super().invariants()
         names = {a.name for a in self._actions}
         self._properties = [*super().properties(), *ahv_properties(self.cluster, names)]
+        cl = self.cluster
+        self._picture = functools.lru_cache(maxsize=4096)(lambda state: picture(cl, state))
 
     @property
     def name(self) -> str:
@@ -147,44 +121,18 @@ class AHVSpec(Spec):
 
     # -- display ------------------------------------------------------------------
 
+    def picture(self, state: AHVState) -> Picture:
+        """The state as people read it (hosts from 1, VMs by name, timers as model times); cached per state."""
+        return self._picture(state)
+
+    def expression_names(self, state: Any) -> Mapping[str, Any]:
+        """Hosts by number, VMs by name, and guarantee mode's admission questions (:mod:`ahvlab.model.names`)."""
+        return expression_names(self.cluster, self._picture(state), state)
+
+    def blame(self, invariant: str, state: Any) -> str | None:
+        """Which hosts, VMs and values make ``invariant`` false (:mod:`ahvlab.model.blame`)."""
+        return blame(self.cluster, self._picture(state), state, invariant)
+
     def format_state(self, state: Any) -> dict[str, Any]:
-        s: AHVState = state
-        cl = self.cluster
-        now = s.now
-        sessions = tuple(
-            tuple(
-                CopyView(
-                    c.host + 1,
-                    tuple(SessionView(x.target + 1, x.phase) for x in c.sessions),
-                    _due(now, c.io_timer),
-                )
-                for c in cs
-            )
-            for cs in s.copies
-        )
-        return {
-            "now": now,
-            "host_up": s.host_up,
-            "stargate_up": s.cvm_up,
-            "libvirtd_up": s.libvirtd_up,
-            "partitioned": s.partitioned,
-            "health": s.health,
-            "sessions": sessions,
-            "placement": tuple(h + 1 for h in s.placement),
-            "leaders": frozenset(h + 1 for h in s.leaders),
-            "election_due": tuple(_due(now, t) for t in s.elect_timer),
-            "ha": tuple(
-                WatchView(w.phase, _due(now, w.timer), w.by + 1, w.due if w.due < -1 else _due(now, w.due))
-                for w in s.watch
-            ),
-            "blocks": tuple(frozenset(h + 1 for h in b) for b in s.blocks),
-            "address": tuple(cl.scope[vm][a] if a >= 0 else "" for vm, a in enumerate(s.address)),
-            "dhcp_pending": s.dhcp_pending,
-            "leases": frozenset((cl.vm_names[v], cl.scope[v][a]) for v, a in s.leases),
-            "failures": s.failures,
-            "failed_back": s.failed_back,
-            "split": frozenset(h + 1 for h in s.split),
-            "lease_due": tuple(_due(now, t) for t in s.lease),
-            "mute": frozenset(h + 1 for h in s.mute),
-            "to_restart": frozenset(cl.vm_names[v] for v in s.to_restart),
-        }
+        """The picture's variables: what traces, reports, the TUI, the shell and checkpoints name."""
+        return self._picture(state).variables()

@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from ahvlab.checker.errors import SpecLoadError
-from ahvlab.scenarios.expr import Expr, ExprError
-from ahvlab.scenarios.expr import parse as parse_expression
+from ahvlab.checker.expr import Expr, ExprError
+from ahvlab.checker.expr import parse as parse_expression
 from ahvlab.scenarios.loader import (
     Check,
     Checkpoint,

@@ -7,10 +7,11 @@ expected. The format is documented in docs/scenarios.md.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
-import importlib
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,12 +19,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ahvlab.checker.errors import SpecLoadError, UserError
+from ahvlab.checker.env import state_env
+from ahvlab.checker.errors import SpecLoadError, UserError, toml_error_place
+from ahvlab.checker.expr import Expr, ExprError
+from ahvlab.checker.expr import parse as parse_expr
+from ahvlab.checker.loader import load_spec
 from ahvlab.checker.session import Session, SessionError
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
-from ahvlab.scenarios.expr import Expr, ExprError
-from ahvlab.scenarios.expr import parse as parse_expr
+from ahvlab.model import MUTATIONS, AHVSpec, Config, config_from_dict, default_config
+from ahvlab.model.config import HA_MODES
 from ahvlab.scenarios.locate import Locator
 
 TICK = "tick"
@@ -106,7 +111,7 @@ class Scenario:
     checkpoints: tuple[Checkpoint, ...]
     checks: tuple[Check, ...]
     intro: str = ""
-    config: Any | None = None
+    config: Config | None = None
     """The AHV model's Config (None for a scenario over another spec)."""
     target: str | None = None
     """``file.py:Class`` when the scenario is over a spec other than the AHV model."""
@@ -126,12 +131,12 @@ class Scenario:
             if extra_mutations:
                 raise SpecLoadError("mutations apply to the AHV model only", file=self.file, key="mutations")
             return _load_target(self.target, self.constants, self.file)
-        model = _model(self.file)
-        config: Any = self.config
-        if extra_mutations:
-            config = dataclasses.replace(config, mutations=frozenset(config.mutations) | frozenset(extra_mutations))
+        config = self.config
+        assert config is not None, "a scenario without spec = ... has a cluster config"
         try:
-            spec: Spec = model.AHVSpec(config)
+            if extra_mutations:
+                config = config.with_mutations(*extra_mutations)
+            spec: Spec = AHVSpec(config)
         except UserError as exc:
             exc.file = exc.file or self.file  # the model knows the key, the scenario knows the file
             raise
@@ -338,18 +343,7 @@ def _show_path(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def _model(file: str) -> Any:
-    try:
-        return importlib.import_module("ahvlab.model")
-    except ImportError as exc:
-        raise SpecLoadError(
-            "the AHV model is not part of this build", file=file, expected="a scenario with spec = 'file.py:Class'"
-        ) from exc
-
-
 def _load_target(target: str, constants: Mapping[str, Any], file: str) -> Spec:
-    from ahvlab.checker.loader import load_spec
-
     base = Path(file).parent
     path, sep, cls = target.rpartition(":")
     if sep and path.endswith(".py") and not Path(path).is_absolute():
@@ -366,15 +360,10 @@ def _load_target(target: str, constants: Mapping[str, Any], file: str) -> Spec:
         ) from exc
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError, file: str) -> SpecLoadError:
-    msg = str(exc)
-    m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-    line = int(m.group(1)) if m else None
-    text = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
-    if m:
-        text += f" (column {m.group(2)})"
-    if "end of document" in msg:
-        line = None
+def _syntax_error(exc: tomllib.TOMLDecodeError, file: str, source: str) -> SpecLoadError:
+    text, line, column = toml_error_place(exc, source)
+    if column is not None:
+        text += f" (column {column})"
     return SpecLoadError(
         f"TOML syntax error: {text}", file=file, line=line, expected="valid TOML, see docs/scenarios.md"
     )
@@ -385,7 +374,7 @@ def parse_scenario(text: str, file: str = "<scenario>", *, name: str | None = No
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(exc, file) from None
+        raise _syntax_error(exc, file, text) from None
     except (ValueError, RecursionError) as exc:
         raise SpecLoadError(f"TOML error: {exc}", file=file, expected="valid TOML") from None
     try:
@@ -577,16 +566,15 @@ def _check(r: _Reader, i: int, t: dict[str, Any], nsteps: int) -> Check:
     )
 
 
-def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ...], ha_mode: str | None) -> Any:
-    model = _model(r.file)
-    known = dict(getattr(model, "MUTATIONS", {}))
+def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ...], ha_mode: str | None) -> Config:
+    known = MUTATIONS
     for m in mutations:
         if m not in known:
             close = difflib.get_close_matches(m, sorted(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise r.fail(("scenario", "mutations"), f"unknown mutation {m!r}{hint}", f"one of: {', '.join(known)}")
     try:
-        config = model.default_config() if cluster is None else model.config_from_dict(cluster, source=r.file)
+        config = default_config() if cluster is None else config_from_dict(cluster, source=r.file)
     except SpecLoadError as exc:
         if exc.line is None and exc.key:
             exc.line = r.where.line_of(("cluster", *_key_path(exc.key)))
@@ -600,6 +588,9 @@ def _config(r: _Reader, cluster: dict[str, Any] | None, mutations: tuple[str, ..
     if mutations:
         changes["mutations"] = frozenset(config.mutations) | frozenset(mutations)
     if ha_mode is not None:
+        # Checked here, where the key's line is known (the model would check it later, with no file or line).
+        if ha_mode not in HA_MODES:
+            raise r.fail(("scenario", "ha_mode"), f"unknown HA mode {ha_mode!r}", " or ".join(HA_MODES))
         changes["ha_mode"] = ha_mode
     if changes:
         try:
@@ -630,8 +621,6 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
         raise SpecLoadError(f"the spec has no initial state: {exc}", file=r.file) from exc
     if not inits:
         raise SpecLoadError("the spec has no initial state", file=r.file)
-    from ahvlab.scenarios.env import state_env
-
     try:
         names = set(state_env(spec, inits[0]))
     except UserError:
@@ -652,7 +641,7 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
         if st.action not in actions:
             close = difflib.get_close_matches(st.action, actions, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            if scenario.config is not None and st.action in _all_ahv_actions(r.file):
+            if scenario.config is not None and st.action in _all_ahv_actions():
                 hint = " in this cluster: its [cluster] failures or submodels leave it out"
             key = "wait" if st.action in (TICK, WAIT) else "do"
             raise r.fail(
@@ -676,7 +665,7 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
                 key = "invariant" if ("check", i, "invariant") in r.where.keys else "invariants"
                 raise r.fail(("check", i, key), f"unknown invariant {n!r}{hint}", f"one of: {', '.join(invariants)}")
         if check.mutations and scenario.target is None:
-            known = dict(getattr(_model(r.file), "MUTATIONS", {}))
+            known = MUTATIONS
             for m in check.mutations:
                 if m not in known:
                     close = difflib.get_close_matches(m, sorted(known), n=1)
@@ -686,11 +675,9 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
                     )
 
 
-def _all_ahv_actions(file: str) -> set[str]:
+def _all_ahv_actions() -> set[str]:
     """Every action the AHV model has when all its failures and sub-models are on."""
-    model = _model(file)
-    config = model.default_config()
-    return {a.name for a in model.AHVSpec(config).actions()}
+    return {a.name for a in AHVSpec(default_config()).actions()}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -698,6 +685,10 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if p.is_dir():
         raise SpecLoadError("is a folder", file=str(p), expected="a scenario .toml file")
+    with contextlib.suppress(OSError, ValueError):
+        # A FIFO or a device named by mistake would block the read, or never end.
+        if not stat.S_ISREG(p.stat().st_mode):
+            raise SpecLoadError("is not a regular file (a FIFO or a device)", file=str(p), expected="a .toml file")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:

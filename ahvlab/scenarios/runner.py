@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ahvlab.checker.engine import Options, SpecError
+from ahvlab.checker.env import state_env
 from ahvlab.checker.errors import SpecLoadError
+from ahvlab.checker.expr import ExprError
 from ahvlab.checker.junit import Case, Suite
 from ahvlab.checker.report import format_time
 from ahvlab.checker.result import EXIT_INVARIANT, EXIT_OK, EXIT_SPEC, Result
 from ahvlab.checker.run import check as run_search
 from ahvlab.checker.trace import Trace
-from ahvlab.scenarios.env import state_env
-from ahvlab.scenarios.expr import ExprError
 from ahvlab.scenarios.loader import Check, Checkpoint, Scenario, play
 
 Kind = Literal["script", "checkpoint", "check"]
@@ -229,7 +229,11 @@ def verify(scenario: Scenario) -> ScenarioReport:
 
 
 def junit_suites(reports: Sequence[ScenarioReport]) -> list[Suite]:
-    """One JUnit suite per scenario; one testcase per script, checkpoint and check."""
+    """One JUnit suite per scenario; one testcase per script, checkpoint and check.
+
+    A scenario that cannot be loaded or played (exit 150) is an ``<error>``, a
+    verdict other than the expected one (exit 12) a ``<failure>``.
+    """
     suites = []
     for r in reports:
         cls = f"ahvlab.scenario.{r.name}"
@@ -238,8 +242,9 @@ def junit_suites(reports: Sequence[ScenarioReport]) -> list[Suite]:
                 f"{o.kind}: {o.name}",
                 cls,
                 o.seconds,
-                None if o.ok else o.message,
+                None if o.ok or (r.error is not None and o.kind == "script") else o.message,
                 o.details or ("" if not o.ok else o.message),
+                error=o.message if r.error is not None and o.kind == "script" and not o.ok else None,
             )
             for o in r.outcomes
         ]

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from itertools import pairwise
 from typing import Any
 
-from ahvlab.checker.report import format_time, show_value
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import Step
+from ahvlab.checker.values import deep_changes, join, show
+from ahvlab.checker.values import show_time as format_time
+from ahvlab.model.spec import AHVSpec
 from ahvlab.scenarios import ahv
-from ahvlab.scenarios.env import display_vars
 from ahvlab.scenarios.loader import Check, Scenario
 
 MAX_WIDTH = 160
@@ -20,68 +21,30 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_WIDTH else text[: MAX_WIDTH - 3] + "..."
 
 
-def _whole(old: Any, new: Any) -> bool:
-    """A short table or tuple that changed in many places reads better whole: ``health = {1: False, ...}``."""
-    if isinstance(new, Mapping):
-        changed = sum(1 for k in {*old, *new} if old.get(k) != new.get(k))
-    elif isinstance(new, tuple) and not hasattr(new, "_fields") and len(old) == len(new):
-        changed = sum(1 for a, b in zip(old, new, strict=True) if a != b)
-    else:
-        return False
-    return changed > 2 and len(show_value(new)) <= 80
-
-
-def _fine(name: str, old: Any, new: Any, depth: int, out: list[tuple[str, Any, Any]]) -> None:
-    """Split a changed value into the parts that changed, so a projector shows ``vm[2].host``, not the whole VM."""
-    if depth > 0 and old is not None and type(old) is type(new) and not _whole(old, new):
-        if isinstance(new, tuple) and hasattr(new, "_fields"):
-            for f in new._fields:
-                a, b = getattr(old, f), getattr(new, f)
-                if a != b:
-                    _fine(f"{name}.{f}", a, b, depth - 1, out)
-            return
-        if isinstance(new, tuple) and len(old) == len(new):
-            for i, (a, b) in enumerate(zip(old, new, strict=True)):
-                if a != b:
-                    _fine(f"{name}[{i}]", a, b, depth - 1, out)
-            return
-        if isinstance(new, Mapping):
-            for k in dict.fromkeys([*old, *new]):
-                a, b = old.get(k), new.get(k)
-                if a != b:
-                    _fine(f"{name}[{show_value(k)}]", a, b, depth - 1, out)
-            return
-    out.append((name, old, new))
+def display_vars(spec: Spec, state: Any) -> dict[str, Any]:
+    """What ``walk`` diffs between steps: the spec's variables but the model time (each step's header shows it)."""
+    shown = spec.format_state(state)
+    if spec.time_of(state) is not None:
+        shown.pop("now", None)
+    return shown
 
 
 def change_lines(spec: Spec, before: Any | None, after: Any) -> list[str]:
-    """``name = new (was old)`` for each changed part; sets show what was added and removed."""
+    """``path = new (was old)`` for each changed part, in the one path syntax; sets show what came and left."""
+    if before is None and isinstance(spec, AHVSpec):
+        return ahv.summary(spec.picture(after))
     new_vars = display_vars(spec, after)
-    if before is None and ahv.is_ahv(spec):
-        return ahv.summary(spec, after)
     if before is None:
         # The whole state, one line per host or VM when a variable is a table of them.
         lines: list[str] = []
         for k, v in new_vars.items():
             if isinstance(v, Mapping) and v:
-                lines.extend(_short(f"{k}[{show_value(key)}] = {show_value(x)}") for key, x in v.items())
+                lines.extend(_short(f"{join(k, key)} = {show(x)}") for key, x in v.items())
             else:
-                lines.append(_short(f"{k} = {show_value(v)}"))
+                lines.append(_short(f"{k} = {show(v)}"))
         return lines
     old_vars = display_vars(spec, before)
-    parts: list[tuple[str, Any, Any]] = []
-    for k, v in new_vars.items():
-        if old_vars.get(k) != v:
-            _fine(k, old_vars.get(k), v, 3, parts)
-    lines = []
-    for name, old, new in parts:
-        if isinstance(old, frozenset) and isinstance(new, frozenset):
-            delta = [f"+{show_value(x)}" for x in sorted(new - old, key=repr)]
-            delta += [f"-{show_value(x)}" for x in sorted(old - new, key=repr)]
-            lines.append(_short(f"{name} = {show_value(new)}  ({' '.join(delta)})"))
-        else:
-            lines.append(_short(f"{name} = {show_value(new)}  (was {show_value(old)})"))
-    return lines
+    return [_short(c.line()) for k, v in new_vars.items() for c in deep_changes(k, old_vars.get(k), v)]
 
 
 def step_label(spec: Spec, step: Step) -> str:
@@ -90,15 +53,15 @@ def step_label(spec: Spec, step: Step) -> str:
 
 def _ha_notes(spec: Spec, before: Any, after: Any) -> list[str]:
     """What the control plane did in a step, in the brief's words: HA phases per host, the leader."""
-    if not ahv.is_ahv(spec):
+    if not isinstance(spec, AHVSpec):
         return []
-    old, new = ahv.names(spec, before), ahv.names(spec, after)
-    notes = [f"host {h}: {new['ha'][h]}" for h in new["ha"] if new["ha"][h] != old["ha"].get(h)]
-    if new["leaders"] != old["leaders"]:
-        notes.append("leader: " + (", ".join(str(h) for h in sorted(new["leaders"])) or "none"))
-    for name, copies in new["copies"].items():
-        if copies != old["copies"].get(name):
-            notes.append(f"{name} runs on " + (", ".join(str(h) for h in copies) or "no host"))
+    old, new = spec.picture(before), spec.picture(after)
+    notes = [f"host {h}: {r.ha_phase}" for h, r in new.host.items() if r.ha_phase != old.host[h].ha_phase]
+    if new.leaders != old.leaders:
+        notes.append("leader: " + (", ".join(str(h) for h in sorted(new.leaders)) or "none"))
+    for name, v in new.vm.items():
+        if v.copies != old.vm[name].copies:
+            notes.append(f"{name} runs on " + (", ".join(str(h) for h in v.copies) or "no host"))
     return notes
 
 

@@ -8,20 +8,24 @@ progress and verdict come back as messages.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import signal
 import threading
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
+from textual.containers import Container, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer
 
 from ahvlab.checker.engine import Options, SpecError
 from ahvlab.checker.errors import UserError
-from ahvlab.checker.result import Result
+from ahvlab.checker.report import verdict_lines
+from ahvlab.checker.result import EXIT_SIGINT, EXIT_SIGTERM, Result
 from ahvlab.checker.session import SessionError
 from ahvlab.checker.trace import ReplayError
 from ahvlab.tui import view
@@ -31,26 +35,29 @@ from ahvlab.tui.messages import (
     ChoicePicked,
     GotoStep,
     Notice,
+    RestoreBranch,
     StepShown,
     TraceChanged,
 )
-from ahvlab.tui.screens.check import CheckScreen, verdict_text
+from ahvlab.tui.screens.check import CheckScreen, figures_line
 from ahvlab.tui.screens.help import HelpScreen
 from ahvlab.tui.screens.knobs import KnobChanges, KnobsScreen
 from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
-from ahvlab.tui.view import Frame, Timeline
+from ahvlab.tui.screens.watch import WatchScreen, detail_lines
+from ahvlab.tui.view import Baseline, Frame, Timeline
 from ahvlab.tui.widgets.actions import ActionList
 from ahvlab.tui.widgets.bars import StatusLine, TopBar
-from ahvlab.tui.widgets.cluster import ClusterView
+from ahvlab.tui.widgets.deadlines import DeadlinesPanel
 from ahvlab.tui.widgets.detail import StepDetail
 from ahvlab.tui.widgets.invariants import InvariantsPanel
+from ahvlab.tui.widgets.picture import ClusterPicture
 from ahvlab.tui.widgets.timeline import TimelinePanel, TimelineTable
-from ahvlab.tui.workbench import Workbench
+from ahvlab.workbench import Workbench
 
 # Actions that change or move the trace: refused while a modal screen (a check, a picker) is open.
 MAIN_SCREEN_ACTIONS = frozenset(
-    {"next", "previous", "first", "last", "pick", "branch", "check", "violation", "knobs", "save"}
+    {"next", "previous", "first", "last", "pick", "branch", "check", "violation", "knobs", "save", "watch"}
 )
 
 
@@ -78,6 +85,7 @@ class AhvlabApp(App[int]):
         Binding("v", "violation", "Violation"),
         Binding("m", "knobs", "What-ifs"),
         Binding("s", "save", "Save"),
+        Binding("w", "watch", "Watch"),
         Binding("question_mark,f1", "help", "Help"),
         # Priority, so that q quits from a dialog too (an Input still takes it as a letter).
         Binding("q", "quit", "Quit", priority=True),
@@ -97,24 +105,35 @@ class AhvlabApp(App[int]):
     def __init__(self, workbench: Workbench, *, check_seconds: float | None = 600.0) -> None:
         super().__init__()
         self.wb = workbench
+        self.baseline = Baseline.of(workbench)
+        """The what-ifs the trace was opened with: the narration was written for them."""
         self.check_seconds = check_seconds
         self.last_result: Result | None = None
         self._stop_check = threading.Event()
         self._check_screen: CheckScreen | None = None
+        self.watches: list[str] = []
+        """The watch list (``w``): expressions shown at every step."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.wb.title, id="topbar").data_bind(AhvlabApp.frame)
         with Container(id="main"):
-            yield TimelinePanel(id="timeline").data_bind(AhvlabApp.timeline, AhvlabApp.frame)
-            yield ClusterView(id="cluster").data_bind(AhvlabApp.frame)
-            # Grid cells fill in this order; the actions panel is hidden when narrow.
-            yield ActionList(id="actions").data_bind(AhvlabApp.frame)
-            yield StepDetail(id="detail").data_bind(AhvlabApp.frame)
-            yield InvariantsPanel(id="invariants").data_bind(AhvlabApp.frame)
+            # The trace on the left, the state on the right; the actions panel is hidden when narrow.
+            with Vertical(id="left"):
+                yield TimelinePanel(id="timeline").data_bind(AhvlabApp.timeline, AhvlabApp.frame)
+                yield ActionList(id="actions").data_bind(AhvlabApp.frame)
+                yield InvariantsPanel(id="invariants").data_bind(AhvlabApp.frame)
+            with Vertical(id="right"):
+                yield ClusterPicture(id="cluster").data_bind(AhvlabApp.frame)
+                yield DeadlinesPanel(id="deadlines").data_bind(AhvlabApp.frame)
+                yield StepDetail(id="detail").data_bind(AhvlabApp.frame)
         yield StatusLine(id="status").data_bind(AhvlabApp.notice, AhvlabApp.notice_error)
         yield Footer()
 
     def on_mount(self) -> None:
+        self._exit_on_sigterm()
+        # Priority: the focused table would take Ctrl-C as "copy" and the app would never hear it. Bound
+        # here, not in BINDINGS, which the help screen lists key by key (Ctrl-C is every program's quit key).
+        self._bindings.bind("ctrl+c", "help_quit", show=False, priority=True)
         self.refresh_trace("opened")
         self.query_one(TimelineTable).focus()
         opening = " · ".join(self.wb.messages)
@@ -124,9 +143,11 @@ class AhvlabApp(App[int]):
 
     def show_step(self) -> None:
         """Rebuild the frame for the cursor's step and tell whoever listens."""
-        frame = view.frame(self.wb)
+        frame = view.frame(self.wb, self.baseline)
         self.frame = frame
         self.post_message(StepShown(frame.index, frame.total, frame.label, frame.violated))
+        if self.watches:
+            self.say(" · ".join(detail_lines(self.wb, self.watches, frame.index)))
 
     def refresh_trace(self, reason: str) -> None:
         """The trace changed: rebuild the timeline, then the frame."""
@@ -214,23 +235,25 @@ class AhvlabApp(App[int]):
         self.say(f"took {label} at step {s.cursor - 1}{kept}")
 
     def action_branch(self) -> None:
-        """Go back to the newest branch: its steps replace the trace after the point where it was cut."""
-        s = self.wb.session
-        if not s.branches:
+        """Bring back the oldest branch; the trace it replaces joins the end of the list, so b cycles through all."""
+        if not self.wb.session.branches:
             self.say("no branch yet: take an action in the middle of the trace (a) to make one")
             return
-        branch = s.branches.pop()
-        s.goto(branch.at)
-        taken = 0
-        try:
-            for step in branch.steps:
-                s.do(step.action or "", step.params)
-                taken += 1
-        except SessionError as exc:
-            self.say(f"the branch replays only {taken} of its {len(branch.steps)} steps: {exc}", error=True)
+        self.restore_branch(0)
+
+    def on_restore_branch(self, message: RestoreBranch) -> None:
+        if 0 <= message.index < len(self.wb.session.branches):
+            self.restore_branch(message.index)
+
+    def restore_branch(self, index: int) -> None:
+        """Bring back branch ``index``: its steps replace the trace after the point where it was cut."""
+        s = self.wb.session
+        branch = s.branches[index]
+        taken = s.restore(index)
+        if taken < len(branch.steps):
+            self.say(f"the branch replays only {taken} of its {len(branch.steps)} steps", error=True)
         else:
             self.say(f"back on the branch from step {branch.at}; the trace it replaced is now a branch")
-        s.goto(branch.at + 1 if taken else branch.at)
         self.refresh_trace("branch")
 
     # -- checking ----------------------------------------------------------------
@@ -277,8 +300,11 @@ class AhvlabApp(App[int]):
         if message.result is not None:
             if message.result.violation is not None:
                 self.refresh_trace("counterexample")
-            lines = verdict_text(message.result).plain.splitlines()
-            self.say(f"{lines[0]} · {lines[-1]}", error=message.result.violation is not None)
+            f = message.result.figures
+            self.say(
+                f"{verdict_lines(message.result)[0]} · {figures_line(f.generated, f.distinct, f.queue, f.depth)}",
+                error=message.result.violation is not None,
+            )
         else:
             self.say(f"the check stopped on an error: {message.error}", error=True)
         if self._check_screen is not None:
@@ -333,6 +359,14 @@ class AhvlabApp(App[int]):
         if path is not None:
             self.say(f"saved {len(self.wb.session)} states to {path}")
 
+    def action_watch(self) -> None:
+        self.push_screen(WatchScreen(self.wb, self.watches), self._watched)
+
+    def _watched(self, watches: list[str] | None) -> None:
+        if watches is not None:
+            self.watches = watches
+            self.show_step()
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -355,6 +389,27 @@ class AhvlabApp(App[int]):
         self._stop_check.set()
         self.exit(0)
 
+    def on_unmount(self) -> None:
+        # However the app ends (a test's run_test too), a check still running in its thread is stopped: it
+        # would outlive the app, and at exit keep the process alive (pytest-xdist then SIGINTs its worker,
+        # the KeyboardInterrupt landing in whatever runs, e.g. hypothesis' gc callback).
+        self._stop_check.set()
+
+    def action_help_quit(self) -> None:
+        # Textual binds Ctrl-C to a hint about the quit key; here it quits, as in any terminal program (130).
+        self._stop_check.set()
+        self.exit(EXIT_SIGINT)
+
+    def _exit_on_sigterm(self) -> None:
+        """SIGTERM ends the app through Textual, which puts the terminal back (no alternate screen left)."""
+
+        def terminate() -> None:
+            self._stop_check.set()
+            self.exit(EXIT_SIGTERM)
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # no signals here (a test's loop)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, terminate)
+
 
 HELP = {
     "next": "next step",
@@ -366,7 +421,8 @@ HELP = {
     "violation": "jump to the first step where an invariant fails",
     "knobs": "what-ifs: switch mutations, change timings, re-check",
     "save": "save the trace as ITF JSON",
-    "branch": "swap the trace after a branch point with the newest branch",
+    "watch": "the watch list: expressions and their value at every step",
+    "branch": "bring back the next branch (b again cycles through every branch; the tree lists them)",
     "help": "this help",
     "quit": "quit",
 }

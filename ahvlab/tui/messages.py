@@ -73,3 +73,10 @@ class Notice(Message):
 
     text: str
     error: bool = False
+
+
+@dataclass
+class RestoreBranch(Message):
+    """The user picked a branch in the tree: bring it back (``index`` into the session's branches)."""
+
+    index: int

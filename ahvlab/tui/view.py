@@ -1,108 +1,23 @@
 """What the app shows, as plain values read from the workbench: no widget ever touches the session itself.
 
 A :class:`Frame` is everything on screen for the step under the cursor; a
-:class:`TimelineRow` is one line of the trace. Values are turned into short,
-deterministic text here (sets sorted, records by field) so that what a
-person sees does not depend on hash order.
+:class:`TimelineRow` is one line of the trace. Changes come from
+:func:`ahvlab.checker.values.deep_changes` over the spec's variables (the AHV
+model's picture), so the TUI names a field exactly as reports, the shell and
+checkpoints do: ``host[2].cvm_up``, ``vm.VM1.copies``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ahvlab.checker.session import Choice, InvariantStatus
-from ahvlab.tui.workbench import Workbench
-
-
-def show(value: Any) -> str:
-    """A value as short text: records as ``Name(a=1)``, sets sorted, strings bare."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    fields = getattr(value, "_fields", None)
-    if isinstance(value, tuple) and fields is not None:
-        inner = ", ".join(f"{f}={show(v)}" for f, v in zip(fields, value, strict=False))
-        return f"{type(value).__name__}({inner})"
-    if isinstance(value, (frozenset, set)):
-        return "{" + ", ".join(sorted(show(v) for v in value)) + "}"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    return repr(value)
-
-
-def show_time(t: float | None) -> str:
-    """Model time as ``T+20`` (empty for an untimed spec)."""
-    if t is None:
-        return ""
-    return f"T+{int(t)}" if float(t).is_integer() else f"T+{t:g}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One value that changed at a step: ``path`` names it (``hosts[2].cvm``)."""
-
-    path: str
-    old: str
-    new: str
-
-
-def _is_leaf(value: Any) -> bool:
-    return not isinstance(value, (tuple, list, Mapping, frozenset, set))
-
-
-def _item_label(item: Any, i: int) -> str:
-    """How a list element is named in a path: a record's ``name`` or ``id`` when it has one, else its index."""
-    if isinstance(item, Mapping):
-        for key in ("name", "id"):
-            if key in item:
-                return show(item[key])
-    return str(i)
-
-
-def _join(path: str, key: Any) -> str:
-    if isinstance(key, str) and key.isidentifier():
-        return f"{path}.{key}" if path else key
-    return f"{path}[{show(key)}]"
-
-
-def changes(path: str, old: Any, new: Any) -> list[Change]:
-    """The leaves that differ between two values, so a change deep in a record shows as one line.
-
-    Records and mappings are followed field by field, lists of records by their
-    ``name``/``id``; a tuple of plain values changes as a whole; sets show what
-    left (``-x``) and what came (``+x``).
-    """
-    if old == new:
-        return []
-    if isinstance(old, (frozenset, set)) and isinstance(new, (frozenset, set)):
-        gone = sorted(show(v) for v in old - new)
-        came = sorted(show(v) for v in new - old)
-        return [Change(path, f"−{v}", "") for v in gone] + [Change(path, "", f"+{v}") for v in came]
-    fields = getattr(old, "_fields", None)
-    if fields is not None and type(old) is type(new):
-        return [c for f in fields for c in changes(_join(path, f), getattr(old, f), getattr(new, f))]
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        keys = list(dict.fromkeys([*old, *new]))
-        return [c for k in keys for c in changes(_join(path, k), old.get(k), new.get(k))]
-    if (
-        isinstance(old, (tuple, list))
-        and isinstance(new, (tuple, list))
-        and len(old) == len(new)
-        and not all(_is_leaf(v) for v in (*old, *new))
-    ):
-        return [
-            c
-            for i, (a, b) in enumerate(zip(old, new, strict=True))
-            for c in changes(f"{path}[{_item_label(b, i)}]", a, b)
-        ]
-    return [Change(path, "—" if old is None else show(old), "—" if new is None else show(new))]
+from ahvlab.checker.values import Change, deep_changes, show, show_time
+from ahvlab.model import AHVSpec
+from ahvlab.model.picture import Picture, deadlines
+from ahvlab.tui.facts import facts
+from ahvlab.workbench import Workbench
 
 
 @dataclass(frozen=True)
@@ -123,6 +38,32 @@ class BranchRow:
     at: int
     count: int
     first: str
+    index: int = 0
+    """Its position in the session's branches (what ``Session.restore`` takes)."""
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One pending timer as the deadlines panel lists it: ``T+60  host 2  HA timeout ends: fence``."""
+
+    time: str
+    subject: str
+    event: str
+
+    def line(self) -> str:
+        return f"{self.time:<6} {self.subject:<7} {self.event}"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The what-ifs as the trace was opened: a narration is written for these."""
+
+    mutations: tuple[str, ...]
+    timings: Mapping[str, float]
+
+    @classmethod
+    def of(cls, wb: Workbench) -> Baseline:
+        return cls(tuple(wb.active_mutations()), dict(wb.changed_timings()))
 
 
 @dataclass(frozen=True)
@@ -142,15 +83,21 @@ class Frame:
     changes: tuple[Change, ...]
     narration: str | None
     invariants: tuple[InvariantStatus, ...]
-    cluster: Mapping[str, Any] | None
-    """The AHV model's description of the state, or None for another spec."""
+    cluster: Picture | None
+    """The AHV model's picture of the state, or None for another spec."""
     variables: Mapping[str, str]
     """Every variable as text (the generic view when ``cluster`` is None)."""
     choices: tuple[Choice, ...]
     mutations: tuple[str, ...] = field(default=())
     """The what-ifs switched on."""
-    changed_variables: tuple[str, ...] = field(default=())
-    """The spec's variables that changed, by name (when ``changes`` comes from the description)."""
+    timings: Mapping[str, float] = field(default_factory=dict)
+    """The timings a what-if changed, in seconds."""
+    deadlines: tuple[DeadlineRow, ...] = ()
+    """Every pending timer of the state, soonest first (the AHV model only)."""
+    facts: tuple[str, ...] = ()
+    """What the step changed, in words (derived from the pictures before and after it)."""
+    rewritten: bool = False
+    """A what-if changed the model since the trace was opened: its narration was written for the unchanged one."""
 
     @property
     def violated(self) -> tuple[str, ...]:
@@ -160,56 +107,67 @@ class Frame:
 def timeline(wb: Workbench) -> Timeline:
     """The whole trace as rows, plus the branches the user created."""
     s = wb.session
-    names = [i.fn for i in s.invariants()]
+    checks = [i.fn for i in s.invariants()]
     rows = tuple(
-        TimelineRow(
-            i,
-            show_time(s.time(i)),
-            s.label(i),
-            any(not ok(st.state) for ok in names),
-            i in s.narration,
-        )
+        TimelineRow(i, show_time(s.time(i)), s.label(i), any(not ok(st.state) for ok in checks), i in s.narration)
         for i, st in enumerate(s.steps)
     )
     branches = tuple(
-        BranchRow(b.at, len(b.steps), s.spec.format_step(b.steps[0].action or "init", b.steps[0].params))
-        for b in s.branches
+        BranchRow(b.at, len(b.steps), s.spec.format_step(b.steps[0].action or "init", b.steps[0].params), k)
+        for k, b in enumerate(s.branches)
         if b.steps
     )
     return Timeline(rows, branches)
 
 
-def frame(wb: Workbench) -> Frame:
-    """The step under the cursor as plain values.
+def step_changes(wb: Workbench, index: int) -> list[Change]:
+    """What step ``index`` changed, as the deepest parts that differ (every variable for the initial state)."""
+    s = wb.session
+    after = s.variables(index)
+    if index == 0:
+        return [Change(name, None, value) for name, value in after.items()]
+    before = s.variables(index - 1)
+    return [c for name, value in after.items() for c in deep_changes(name, before.get(name), value)]
 
-    With a description (the AHV model), what changed is read from the descriptions
-    of this step and the one before, so paths use its names (``hosts[2].cvm_up``);
-    the raw variables that changed are listed by name only.
-    """
+
+def deadline_rows(wb: Workbench, picture: Picture | None) -> tuple[DeadlineRow, ...]:
+    """The picture's pending timers as rows (none for a spec that is not the AHV model)."""
+    spec = wb.spec
+    if picture is None or not isinstance(spec, AHVSpec):
+        return ()
+    rows = [DeadlineRow(show_time(d.at), d.subject, d.event) for d in deadlines(spec.cluster, picture)]
+    # Waiting for block acks has no timer, but it is what holds the restart back: list it last.
+    for h in picture.host.values():
+        if h.ha_phase == "fencing" and h.acks_pending:
+            waiting = ", ".join(f"S{t}" for t in h.acks_pending)
+            rows.append(DeadlineRow("—", f"host {h.id}", f"no timer: waits for the block acks of {waiting}"))
+    return tuple(rows)
+
+
+def frame(wb: Workbench, baseline: Baseline | None = None) -> Frame:
+    """The step under the cursor as plain values; ``baseline`` is the what-ifs the narration was written for."""
     s = wb.session
     i = s.cursor
-    desc = wb.describe(i)
-    diff = s.diff(i)
-    raw: tuple[str, ...] = ()
-    if i == 0:
-        found = [] if desc is not None else [Change(name, "", show(new)) for name, (_, new) in diff.items()]
-    elif desc is not None:
-        found = changes("", wb.describe(i - 1), desc)
-        raw = tuple(diff)
-    else:
-        found = [c for name, (old, new) in diff.items() for c in changes(name, old, new)]
-    muts = tuple(name for name, (_, on) in wb.mutations().items() if on)
+    picture = wb.picture(i)
+    before = wb.picture(i - 1) if i > 0 and picture is not None else None
+    mutations = tuple(wb.active_mutations())
+    timings = wb.changed_timings()
+    rewritten = baseline is not None and (set(baseline.mutations) != set(mutations) or baseline.timings != timings)
     return Frame(
         index=i,
         total=len(s.steps),
         time=show_time(s.time(i)),
         label=s.label(i),
-        changes=tuple(found),
+        # The cluster view shows the whole initial state; a list of every variable would only repeat it.
+        changes=() if i == 0 and picture is not None else tuple(step_changes(wb, i)),
         narration=s.narration.get(i),
         invariants=tuple(s.invariant_status(i)),
-        cluster=desc,
-        variables={k: show(v) for k, v in s.variables(i).items()},
+        cluster=picture,
+        variables={k: show(v, quote=False) for k, v in s.variables(i).items()},
         choices=tuple(s.enabled()),
-        mutations=muts,
-        changed_variables=raw,
+        mutations=mutations,
+        timings=timings,
+        deadlines=deadline_rows(wb, picture),
+        facts=tuple(facts(before, picture)) if before is not None and picture is not None else (),
+        rewritten=rewritten,
     )

@@ -58,7 +58,7 @@ def test_itf_and_dot_outputs_are_written(capsys, tmp_path):
     dot = tmp_path / "g.dot"
     code, _, _ = run(capsys, "check", GRID, "--set", "n=1", "--dot", str(dot))
     text = dot.read_text()
-    assert code == 0 and "strict digraph DiskGraph {" in text and "style = filled" in text
+    assert code == 0 and "\ndigraph DiskGraph {" in text and "style = filled" in text
     assert text.count("->") == 8  # 4 states, each with 2 moves
     graphml = tmp_path / "g.graphml"
     assert run(capsys, "check", GRID, "--set", "n=1", "--dot", str(graphml))[0] == 0
@@ -133,7 +133,10 @@ def test_the_console_script_runs_as_a_process():
     assert json.loads(proc.stdout)["distinct_states"] == 4
 
 
-def test_ctrl_c_stops_a_long_search_and_prints_the_figures_so_far():
+@pytest.mark.parametrize(
+    ("sig", "code", "said"), [("SIGINT", 130, "Interrupted (Ctrl-C)"), ("SIGTERM", 143, "Terminated (SIGTERM)")]
+)
+def test_a_signal_stops_a_long_search_with_the_figures_so_far_and_its_exit_code(sig, code, said):
     import signal
 
     proc = subprocess.Popen(
@@ -148,9 +151,9 @@ def test_ctrl_c_stops_a_long_search_and_prints_the_figures_so_far():
     assert proc.stderr is not None
     progress = proc.stderr.readline()  # TLC's progress line: the search is under way
     assert progress.startswith("Progress(")
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, sig))
     out, _err = proc.communicate(timeout=60)
-    assert proc.returncode == 0
-    assert "Interrupted (Ctrl-C): the figures are partial." in out
+    assert proc.returncode == code
+    assert f"{said}: the figures are partial." in out
     assert "distinct states found" in out
     assert "No error has been found" not in out

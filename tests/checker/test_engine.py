@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ahvlab.checker import Options, bfs, dfs, invariant, simulate
-from ahvlab.checker.engine import SpecError
+from ahvlab.checker.engine import SpecError, search
 from ahvlab.checker.spec import Spec, action
 from tests.checker.specs import BoundedGrid, Grid, Pour, RunsDown, Stutters, Symmetric, Timed
 
@@ -118,15 +118,30 @@ def test_a_view_fingerprints_part_of_the_state_and_traces_keep_the_rest():
 def test_depth_bound_stops_exploration_and_reports_an_incomplete_search():
     result = bfs(Grid(n=3), Options(max_depth=3))
     assert not result.complete
+    assert result.figures.stopped == "max-depth"
+    assert result.exit_code == 0
     assert result.figures.depth == 3
     assert result.figures.distinct == 6  # levels 1, 2 and 3 of the grid: 1 + 2 + 3
 
 
 def test_state_bound_stops_with_partial_figures():
     result = bfs(Grid(n=20), Options(max_states=50))
-    assert result.figures.stopped == "max_states"
+    assert result.figures.stopped == "max-states"
     assert not result.complete
-    assert 50 <= result.figures.distinct < 441
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("engine", ["bfs", "dfs"])
+@pytest.mark.parametrize("n", [1, 2, 3, 50, 97, 440])
+def test_a_state_bound_stops_at_exactly_n_distinct_states(engine, n):
+    result = search(Grid(n=20), Options(max_states=n), engine)
+    assert result.figures.distinct == n
+    assert result.figures.stopped == "max-states"
+
+
+def test_a_state_bound_at_or_beyond_the_whole_space_is_no_bound():
+    assert search(Grid(n=20), Options(max_states=441)).figures.distinct == 441
+    assert search(Grid(n=20), Options(max_states=10_000)).complete
 
 
 def test_dfs_explores_the_same_states_as_bfs():
@@ -193,7 +208,7 @@ class Raises(Spec):
 
 
 def test_an_exception_inside_an_action_names_the_action():
-    with pytest.raises(SpecError, match="action 'boom' raised ZeroDivisionError"):
+    with pytest.raises(SpecError, match="spec error in action 'boom' of Raises: it raised ZeroDivisionError"):
         bfs(Raises())
 
 

@@ -109,7 +109,7 @@ def test_a_users_file_is_never_overwritten(tmp_path):
     mine = tmp_path / "notes.json"
     mine.write_text('{"my": "notes"}')
     spec = Pour()
-    with pytest.raises(UsageError, match="not written by ahvlab"):
+    with pytest.raises(UsageError, match="is not an ITF trace written by ahvlab"):
         write_itf(mine, spec, bfs(spec).violation.trace)
     assert mine.read_text() == '{"my": "notes"}'
     ours = tmp_path / "cex.itf.json"

@@ -13,8 +13,8 @@ from ahvlab.model import AHVSpec, Config, VMConfig, default_config
 STORAGE_ONLY = frozenset({"storage"})
 
 
-def part1(config: Config | None = None) -> Config:
-    """The storage path alone (issue 3): no time, no leader, CVM failures only."""
+def storage_only(config: Config | None = None) -> Config:
+    """The storage path alone: no time, no leader, CVM failures only."""
     return dataclasses.replace(config or default_config(), submodels=STORAGE_ONLY)
 
 

@@ -1,4 +1,4 @@
-"""Issue 4: leader election, failure detection, fencing, restart and IPAM, to the second."""
+"""The control plane: leader election, failure detection, fencing, restart and IPAM, to the second."""
 
 from __future__ import annotations
 
@@ -94,12 +94,10 @@ def test_host_lost_timeline_falls_at_t0_t20_t60_t120(spec: AHVSpec) -> None:
 
 
 def test_host_lost_vm_restarts_on_a_healthy_host_and_keeps_its_address(spec: AHVSpec) -> None:
-    from ahvlab.model import describe
-
-    before = describe(spec, next(iter(spec.init())))["vms"][0]
-    after = describe(spec, run(spec, HOST_LOST).last)["vms"][0]
-    assert (before["host"], after["host"], after["status"]) == (1, 3, "running")
-    assert after["address"] == before["address"] == "10.10.0.10"
+    before = spec.picture(next(iter(spec.init()))).vm["VM1"]
+    after = spec.picture(run(spec, HOST_LOST).last).vm["VM1"]
+    assert (before.host, after.host, after.status) == (1, 3, "running")
+    assert after.address == before.address == "10.10.0.10"
 
 
 def test_the_restart_waits_for_every_ack(spec: AHVSpec) -> None:
@@ -120,8 +118,8 @@ def test_partition_timeline_the_isolated_vm_dies_at_t60_plus_45_before_the_t120_
     # The isolated host kept running VM1 until its I/O was blocked: never two copies.
     assert all(len(cs) <= 1 for st in trace.steps for cs in st.state.copies)
     # Its first failed I/O came with the first ack at T60: it runs, doomed, until T105.
-    doomed = spec.format_state(trace.steps[6].state)["sessions"][0]
-    assert [(c.host, c.dies_at) for c in doomed] == [(1, 105)]
+    doomed = spec.picture(trace.steps[6].state).vm["VM1"]
+    assert (doomed.copies, doomed.dies_at) == ((1,), (105,))
 
 
 def test_leader_host_lost_timeline_new_leader_at_t20(spec: AHVSpec) -> None:
@@ -136,8 +134,8 @@ def test_leader_host_lost_timeline_new_leader_at_t20(spec: AHVSpec) -> None:
         "serve_dhcp": 120,
     }
     last = run(spec, LEADER_LOST).last
-    assert spec.format_state(last)["leaders"] == frozenset({2})
-    assert spec.format_state(last)["address"][2] == "10.10.0.12"
+    assert spec.picture(last).leaders == frozenset({2})
+    assert spec.picture(last).vm["VM3"].address == "10.10.0.12"
 
 
 def test_either_remaining_cvm_may_win_the_election(spec: AHVSpec) -> None:
@@ -148,9 +146,9 @@ def test_either_remaining_cvm_may_win_the_election(spec: AHVSpec) -> None:
 
 def test_a_minority_never_elects_and_the_isolated_leader_steps_down(spec: AHVSpec) -> None:
     s = run(spec, [("partition_host", {"host": 3})]).last
-    f = spec.format_state(s)
-    assert f["leaders"] == frozenset()
-    assert f["election_due"] == (20, 20, -1)
+    p = spec.picture(s)
+    assert p.leaders == frozenset()
+    assert [h.election_due for h in p.host.values()] == [20, 20, -1]
 
 
 def test_dhcp_is_pending_while_there_is_no_leader() -> None:
@@ -164,7 +162,7 @@ def test_dhcp_is_pending_while_there_is_no_leader() -> None:
 
 def test_a_healed_partition_before_t60_cancels_the_ha_timeline(spec: AHVSpec) -> None:
     trace = run(spec, [("partition_host", {"host": 1}), ("tick", {"to": 20}), ("heal_partition", {"host": 1})])
-    assert spec.format_state(trace.last)["ha"][0].phase == "ok"
+    assert spec.picture(trace.last).host[1].ha_phase == "ok"
 
 
 @pytest.fixture(scope="module")
@@ -229,11 +227,12 @@ def test_leases_in_memory_hands_vm1s_address_to_the_restarted_vm3() -> None:
         "restart_vm",
         "serve_dhcp",
     ]
-    assert spec.format_state(r.violation.trace.last)["address"] == ("10.10.0.10", "10.10.0.11", "10.10.0.10")
+    vms = spec.picture(r.violation.trace.last).vm.values()
+    assert [v.address for v in vms] == ["10.10.0.10", "10.10.0.11", "10.10.0.10"]
 
 
 def test_a_vm_doing_no_io_becomes_a_phantom_but_never_gets_storage_access() -> None:
-    """The issue 4 question, answered by the checker."""
+    """A guest that never does I/O outlives its restart: the checker shows two copies, never two with storage."""
     c = default_config()
     quiet = dataclasses.replace(c, vms=(dataclasses.replace(c.vms[0], does_io=False), *c.vms[1:]))
     spec, r = check(quiet)
@@ -266,9 +265,9 @@ def test_libvirtd_lost_timeline_fences_the_hosts_own_stargate_too(spec: AHVSpec)
     times = timeline(spec, picks)
     assert (times["kill_libvirtd(2)"], times["start_timeout(2)"], times["fence_host(2)"]) == (0, 20, 60)
     assert (times["vm_dies(2)"], times["restart_vms(2)"]) == (105, 120)
-    last = spec.format_state(run(spec, picks).last)
-    assert last["blocks"] == (frozenset({2}), frozenset({2}), frozenset({2}))
-    assert last["placement"] == (1, 3, 3)
+    last = spec.picture(run(spec, picks).last)
+    assert [h.blocks for h in last.host.values()] == [frozenset({2})] * 3
+    assert [v.host for v in last.vm.values()] == [1, 3, 3]
 
 
 def test_an_isolated_leader_is_replaced_at_t20_and_its_vm_dies_before_the_t120_restart(spec: AHVSpec) -> None:
@@ -291,7 +290,7 @@ def test_an_isolated_leader_is_replaced_at_t20_and_its_vm_dies_before_the_t120_r
     assert (times["vm_dies(3)"], times["restart_vms(3)"]) == (105, 120)
     trace = run(spec, picks)
     assert all(len(st.state.leaders) <= 1 for st in trace.steps)
-    assert spec.format_state(trace.last)["address"][2] == "10.10.0.12"
+    assert spec.picture(trace.last).vm["VM3"].address == "10.10.0.12"
 
 
 def test_a_minority_leader_counting_only_the_stargates_it_reaches_fences_a_host_that_still_does_io() -> None:

@@ -69,7 +69,7 @@ def walk(spec: AHVSpec, choices: list[int]) -> None:
     invariants = spec.invariants()
     if not all(vm.does_io for vm in spec.config.vms):
         # A guest that never does I/O never dies of it: it can outlive its restart elsewhere (docs/model.md,
-        # issue 4's question). Two copies may run; never two with storage access.
+        # "a VM that does no I/O"). Two copies may run; never two with storage access.
         invariants = [inv for inv in invariants if inv.name != "no_phantom_vm"]
     if "no_ack" in spec.config.failures:
         # A Stargate that hangs before a host is lost holds that host's restart back past T120 on purpose.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ahvlab.checker.env import state_env
+from ahvlab.checker.expr import ExprError, parse
 from ahvlab.scenarios import find_scenario
-from ahvlab.scenarios.env import display_vars, state_env
-from ahvlab.scenarios.expr import ExprError, parse
+from ahvlab.scenarios.show import display_vars
 
 
 def env_at(name: str, step: int = 0) -> dict:
@@ -55,4 +56,4 @@ def test_a_wrong_capacity_question_is_one_clear_error(text, message):
 def test_walk_shows_the_friendly_names_not_the_raw_tuples():
     scenario = find_scenario("guarantee-step-3")
     shown = display_vars(scenario.spec, scenario.played[0][0].state)
-    assert list(shown) == ["leaders", "host", "vm", "leases", "reserve", "segment"]
+    assert list(shown) == ["host", "vm", "leaders", "leases", "failures", "failed_back"]

@@ -103,8 +103,8 @@ def test_verify_exits_150_for_a_script_that_cannot_be_played(capsys, tmp_path):
 def test_walk_prints_narration_action_time_and_only_what_changed(capsys):
     code, out, _ = run(capsys, "scenario", "walk", LAMPS)
     assert code == 0
-    assert "Step 2  T+0  toggle(lamp=2)\n  Lamp 2 goes on.\n    lamps[1] = True  (was False)\n" in out
-    assert "Step 3  T+20  tick\n  Twenty seconds later.\n    t = 20  (was 0)\n" in out
+    assert "Step 2  T+0  toggle(lamp=2)\n  Lamp 2 goes on.\n    lamps[1] = True    (was False)\n" in out
+    assert "Step 3  T+20  tick\n  Twenty seconds later.\n    t = 20    (was 0)\n" in out
     assert "checkpoint holds: lamp[2] and not lamp[1]  -- only lamp 2 is on" in out
     assert "x = 1" not in out.split("Step 2")[1]
 
@@ -184,4 +184,4 @@ def test_verify_traces_prints_the_counterexample_of_an_expected_failure(capsys):
     assert code == 0 and "State 4: inc" not in out
     code, out, _ = run(capsys, "scenario", "verify", LAMPS, "--traces")
     assert code == 0
-    assert "State 4: inc  T+0\n           x = 3  (was 2)" in out
+    assert "State 4: inc  T+0\n           x = 3    (was 2)" in out

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from ahvlab.checker import Session
-from ahvlab.tui.shell import Shell
-from ahvlab.tui.workbench import Workbench
+from ahvlab.shell import Shell
+from ahvlab.workbench import Workbench
 from tests.shell.toyspec import Toy
 
 TOY_TARGET = "tests/shell/toyspec.py:Toy"

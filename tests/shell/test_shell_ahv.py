@@ -11,8 +11,8 @@ from prompt_toolkit.document import Document
 from ahvlab.cli import main
 from ahvlab.model import MUTATIONS
 from ahvlab.scenarios import bundled_names
-from ahvlab.tui.shell_completer import ShellCompleter
-from ahvlab.tui.workbench import open_workbench
+from ahvlab.shell.completer import ShellCompleter
+from ahvlab.workbench import open_workbench
 from tests.shell.conftest import Recorded
 
 # The brief's partition timeline: T0 host 1 isolated, T20 the 40 s timeout starts, T60 the block order, T120 restart.
@@ -60,7 +60,7 @@ def test_with_fencing_the_same_script_stops_at_t60_waiting_for_the_acks(
     code = run_script(tmp_path, TO_RESTART + "do restart_vms host=1\n")
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert "  host.1.ha_phase = 'fencing'    (was 'timeout')" in out
+    assert "  host[1].ha_phase = 'fencing'    (was 'timeout')" in out
     # time cannot pass T60 until every Stargate acknowledged the block: only the acks (and NOP probes) can happen
     assert out[-3:] == [
         "ahvlab> do tick",
@@ -98,7 +98,7 @@ def test_check_under_no_fencing_loads_a_counterexample_that_restarts_at_t120() -
 def test_completion_offers_host_ids_vm_names_mutations_and_scenarios() -> None:
     sh = ahv_shell()
     assert texts(sh, "do crash_host ") == ["host=1", "host=2", "host=3"]
-    assert texts(sh, "show host.") == ["host.1", "host.2", "host.3"]
+    assert texts(sh, "show host.") == ["host[1]", "host[2]", "host[3]"]
     assert texts(sh, "show vm.") == ["vm.VM1", "vm.VM2", "vm.VM3"]
     assert "vm.VM2.status" in texts(sh, "show vm.VM2.")
     assert texts(sh, "mutate ") == list(MUTATIONS)
@@ -115,9 +115,9 @@ def test_show_speaks_the_scenario_names_hosts_by_number_and_vms_by_name() -> Non
     sh = ahv_shell()
     sh.run("do crash_host 2")
     assert sh.run("show vm.VM2.status") == "vm.VM2.status = 'restarting'\n"
-    assert sh.run("show host.2.up") == "host.2.up = False\n"
+    assert sh.run("show host[2].up") == "host[2].up = False\n"
     assert sh.run("show leader") == "leader = 3\n"
-    assert sh.run("show host.4") == "error: host has no '4'; it has: 1, 2, 3\n"
+    assert sh.run("show host[4]") == "error: host has no 4; it has: 1, 2, 3\n"
 
 
 def test_walk_follows_the_host_lost_script_with_its_narration() -> None:
@@ -180,7 +180,8 @@ def test_mutate_on_the_command_line_starts_with_the_what_if_on(
     assert "  on   no_fencing" in capsys.readouterr().out
     assert main(["shell", "--mutate", "no_fence", "--script", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("ahvlab: error: unknown mutation 'no_fence' (expected one of: ") and err.count("\n") == 1
+    assert err.startswith("ahvlab: error: unknown mutation 'no_fence'; did you mean 'no_fencing'? (expected one of: ")
+    assert err.count("\n") == 1
 
 
 # The partition timeline up to the acks: I/O from host 1 is blocked at T60, so its VM1 dies at T60+45 = T105.
@@ -202,7 +203,7 @@ def test_restart_after_90_restarts_before_the_isolated_vm_dies_and_exits_12(
     code = run_script(tmp_path, "timing restart_after 90\n" + TO_ACKS + "do restart_vms host=1\n")
     out = capsys.readouterr().out.splitlines()
     assert code == 12
-    assert "  vm.VM1.dies_at.0 = 105    (was -1)" in out
+    assert "  vm.VM1.dies_at[0] = 105    (was -1)" in out
     assert "step 8/8  T+90  tick(to=90)" in out
     assert out[-1] == "# invariant violated at step 9: no_phantom_vm"
 

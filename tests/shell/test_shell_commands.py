@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ahvlab.checker import Session
-from ahvlab.tui.shell_registry import COMMANDS
-from ahvlab.tui.workbench import Workbench
+from ahvlab.shell.registry import COMMANDS
+from ahvlab.workbench import Workbench
 from tests.shell.conftest import TOY_TARGET, Recorded
 from tests.shell.toyspec import Toy
 
@@ -20,8 +20,8 @@ def test_help_lists_every_registered_command_with_its_usage(shell: Recorded) -> 
         assert cmd.help in out
     names = [c.name for c in COMMANDS]
     assert names == [
-        "actions", "do", "back", "forward", "goto", "show", "diff", "trace", "check",
-        "inv", "mutate", "timing", "load", "save", "walk", "help", "quit",
+        "actions", "do", "back", "forward", "goto", "walk", "show", "diff", "trace", "inv",
+        "eval", "watch", "unwatch", "check", "mutate", "timing", "load", "save", "help", "quit",
     ]  # fmt: skip
 
 
@@ -57,7 +57,7 @@ def test_do_takes_a_number_a_name_with_values_or_the_label_itself(shell: Recorde
     assert shell.failures == []
     assert out.splitlines() == [
         "step 1/1  T+0  crash_host(host=2)",
-        "  up.1 = False    (was True)",
+        "  up[1] = False    (was True)",
     ]
     assert shell.session.state.up == (True, False, True)
 
@@ -70,8 +70,8 @@ def test_do_shows_the_deepest_fields_that_changed_and_any_violated_invariant(mak
     assert out.splitlines() == [
         "step 3/3  T+120  restart_vm(vm='vm1', host=2)",
         "  t = 120    (was 20)",
-        "  vms.0.host = 2    (was 1)",
-        "  vms.0.copies = 2    (was 1)",
+        "  vms[0].host = 2    (was 1)",
+        "  vms[0].copies = 2    (was 1)",
         "  !! invariant no_phantom_vm violated: no VM runs twice",
     ]
 
@@ -108,13 +108,13 @@ def test_show_prints_the_state_or_one_field_by_path(shell: Recorded) -> None:
         "up = (True, True, True)",
         "vms = (VM(name='vm1', host=1, copies=1), VM(name='vm2', host=2, copies=1))",
     ]
-    assert shell.run("show vms.1.host") == "vms.1.host = 2\n"
+    assert shell.run("show vms[1].host") == "vms[1].host = 2\n"
     assert shell.run("show vms[0]") == "vms[0] = VM(name='vm1', host=1, copies=1)\n"
 
 
 def test_diff_shows_what_a_step_changed_and_the_whole_initial_state(shell: Recorded) -> None:
     shell.run("do crash_host 3")
-    assert shell.run("diff").splitlines() == ["step 1/1  T+0  crash_host(host=3)", "  up.2 = False    (was True)"]
+    assert shell.run("diff").splitlines() == ["step 1/1  T+0  crash_host(host=3)", "  up[2] = False    (was True)"]
     assert shell.run("diff 0").splitlines()[1:3] == ["  t = 0", "  leader = 1"]
 
 
@@ -146,10 +146,10 @@ def test_check_without_a_violation_says_so_with_the_figures(shell: Recorded) -> 
     assert out[1:] == [
         "67 states generated, 45 distinct states found, 0 states left on queue.",
         "The depth of the complete state graph search is 7.",
-        "No error has been found from this state.",
+        "Model checking completed. No error has been found.",
     ]
     bounded = shell.run("check --depth 1 --no-deadlock").splitlines()
-    assert bounded[-1] == "No error within 1 steps of here (the search was bounded)."
+    assert bounded[-1] == "Search bounded (--max-depth): no error found within the bound."
 
 
 def test_save_writes_an_itf_trace_that_load_opens_again(shell: Recorded, tmp_path) -> None:
@@ -210,8 +210,8 @@ BAD_LINES = [
     ("forward", "error: already at the last step"),
     ("goto 5", "error: no step 5: the trace has steps 0..0"),
     ("goto", "error: goto: missing STEP (usage: goto STEP)"),
-    ("show vms.5", "error: vms has items 0..1, not '5'"),
-    ("show host", "error: no variable 'host'; variables: t, leader, up, vms"),
+    ("show vms[5]", "error: vms has items 0..1, not 5"),
+    ("show host", "error: no name 'host'; names: t, leader, up, vms, T"),
     ("show t.x", "error: t is 0: it has no part 'x'"),
     ("diff 3", "error: no step 3: the trace has steps 0..0"),
     ("trace all", "error: trace: full must be one of full, not 'all'"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent, Completion
 from prompt_toolkit.document import Document
 
-from ahvlab.tui.shell_completer import ShellCompleter
+from ahvlab.shell.completer import ShellCompleter
 from tests.shell.conftest import Recorded
 
 
@@ -18,18 +18,18 @@ def texts(shell: Recorded, text: str) -> list[str]:
 
 
 def test_an_empty_line_completes_every_command_name_and_alias(shell: Recorded) -> None:
-    found = texts(shell, "")
+    found = [t.rstrip() for t in texts(shell, "")]
     assert found[:3] == ["actions", "ls", "do"]
     assert {"quit", "exit", "q", "help", "?"} <= set(found)
-    assert len(found) == 27
+    assert len(found) == 31
 
 
 def test_a_command_prefix_completes_to_the_commands_it_starts(shell: Recorded) -> None:
     [c] = complete(shell, "ch")
-    assert (c.text, c.start_position) == ("check", -2)
+    assert (c.text, c.start_position) == ("check ", -2)
     assert c.display_meta_text.startswith("run the model checker from the")
-    assert texts(shell, "ch") == ["check"]
-    assert texts(shell, "s") == ["show", "save"]
+    assert texts(shell, "ch") == ["check "]
+    assert texts(shell, "s") == ["show ", "save "]
     assert texts(shell, "zz") == []
 
 
@@ -56,12 +56,12 @@ def test_vm_and_host_completions_narrow_as_parameters_are_given(shell: Recorded)
 
 
 def test_show_completes_variables_then_fields_one_level_at_a_time(shell: Recorded) -> None:
-    assert texts(shell, "show ") == ["t", "leader", "up", "vms"]
-    assert texts(shell, "show vms.") == ["vms.0", "vms.1"]
-    assert texts(shell, "show vms.0.") == ["vms.0.name", "vms.0.host", "vms.0.copies"]
-    assert texts(shell, "show vms.0.h") == ["vms.0.host"]
-    notes = {c.text: c.display_meta_text for c in complete(shell, "show vms.1.")}
-    assert notes["vms.1.name"] == "'vm2'"
+    assert texts(shell, "show ") == ["t", "leader", "up", "vms", "T"]
+    assert texts(shell, "show vms.") == ["vms[0]", "vms[1]"]
+    assert texts(shell, "show vms[0].") == ["vms[0].name", "vms[0].host", "vms[0].copies"]
+    assert texts(shell, "show vms[0].h") == ["vms[0].host"]
+    notes = {c.text: c.display_meta_text for c in complete(shell, "show vms[1].")}
+    assert notes["vms[1].name"] == "'vm2'"
     assert texts(shell, "show nothing.") == []
 
 
@@ -82,7 +82,7 @@ def test_goto_completes_step_numbers_and_help_completes_commands(shell: Recorded
     assert texts(shell, "goto ") == ["first", "last", "0", "1"]
     notes = {c.text: c.display_meta_text for c in complete(shell, "goto ")}
     assert notes["1"] == "crash_host(host=2)"
-    assert texts(shell, "help wa") == ["walk"]
+    assert texts(shell, "help wa") == ["walk", "watch"]
 
 
 def test_load_and_save_complete_files(shell: Recorded, tmp_path, monkeypatch) -> None:
@@ -107,3 +107,25 @@ def test_a_failing_spec_gives_no_completion_rather_than_an_error(shell: Recorded
 
     shell.session.enabled = broken  # type: ignore[method-assign]
     assert texts(shell, "do ") == []
+
+
+def typed(shell: Recorded, keys: str) -> str:
+    """What the prompt returns after ``keys`` (Tab is ``\\t``), typed into the shell's own prompt session."""
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys + "\r")
+        return shell.prompt_session(input=pipe, output=DummyOutput(), history=InMemoryHistory()).prompt()
+
+
+def test_a_completed_command_gets_a_space_and_a_second_tab_keeps_the_completion(shell: Recorded) -> None:
+    assert typed(shell, "chec\t") == "check "
+    assert typed(shell, "chec\t\t").startswith("check ")
+
+
+def test_a_second_tab_moves_through_the_menu(shell: Recorded) -> None:
+    assert typed(shell, "s\t") == "show "
+    assert typed(shell, "s\t\t") == "save "
+    assert typed(shell, "s\t\t\t") == "show "

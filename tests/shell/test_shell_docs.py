@@ -6,8 +6,8 @@ import io
 import re
 from pathlib import Path
 
-from ahvlab.tui.shell import PROMPT, Shell
-from ahvlab.tui.workbench import open_workbench
+from ahvlab.shell import PROMPT, Shell
+from ahvlab.workbench import open_workbench
 from tests.shell.conftest import Recorded, toy_bench
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "shell.md"

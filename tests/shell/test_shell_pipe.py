@@ -9,7 +9,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from ahvlab.tui.shell import Shell, history_path
+from ahvlab.shell import Shell, history_path
 from tests.shell.conftest import Recorded, toy_bench
 
 
@@ -43,7 +43,7 @@ def test_bad_input_prints_an_error_and_the_loop_goes_on_to_end_of_input(make_she
     assert sh.failures == [
         "unknown command 'frobnicate'; type `help` for the commands",
         "no choice 99: 3 actions are enabled (0..2)",
-        "vms has items 0..1, not '9'",
+        "vms has items 0..1, not 9",
     ]
     assert sh.session.state.up == (True, False, True)
 

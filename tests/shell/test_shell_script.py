@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def test_commands_piped_on_stdin_run_as_a_script(monkeypatch: pytest.MonkeyPatch
         "# Toy",
         "ahvlab> do crash_host 2",
         "step 1/1  T+0  crash_host(host=2)",
-        "  up.1 = False    (was True)",
+        "  up[1] = False    (was True)",
         "ahvlab> quit",
     ]
 
@@ -105,7 +106,11 @@ def test_an_unreadable_script_exits_150_with_one_line(tmp_path: Path, capsys: py
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\xff\xfe\x00")
     assert main(["shell", TOY_TARGET, "--script", str(binary)]) == 150
-    assert capsys.readouterr().err.startswith(f"ahvlab: error: {binary}: not a text file")
+    assert capsys.readouterr().err.startswith(f"ahvlab: error: {binary}:1: byte 0xff is not UTF-8 text")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # read, it would block the shell forever
+    assert main(["shell", TOY_TARGET, "--script", str(fifo)]) == 150
+    assert capsys.readouterr().err == f"ahvlab: error: {fifo}: cannot read script: it is a FIFO (expected a file)\n"
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

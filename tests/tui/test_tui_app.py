@@ -39,7 +39,7 @@ async def test_stepping_forward_reaches_the_violation_and_says_which_invariant_f
         assert shown[-1].label == "switch(lamp=2)"
         frame = lamps_app.frame
         assert frame is not None
-        assert [(c.path, c.old, c.new) for c in frame.changes] == [("on", "(True, True, False)", "(True, True, True)")]
+        assert [(c.path, c.old, c.new) for c in frame.changes] == [("on[2]", False, True)]
         assert frame.narration == "All lamps are on: the invariant breaks here."
         assert lamps_app.query_one(TimelineTable).cursor_row == 3
 
@@ -163,7 +163,7 @@ async def test_check_that_finds_nothing_says_so_with_figures(ring_app: AhvlabApp
         assert result is not None and result.violation is None and result.complete
         assert (result.figures.distinct, result.figures.depth) == (4, 4)
         assert recorder.of(Notice)[-1].text == (
-            "✓ no violation found: every reachable state was explored · "
+            "Model checking completed. No error has been found. · "
             "5 states generated, 4 distinct states found, 0 states left on queue; depth 4"
         )
         await pilot.press("escape")
@@ -293,9 +293,7 @@ async def test_escape_stops_a_running_check_with_partial_figures(recorder: Recor
         assert result is not None and result.violation is None
         assert result.figures.stopped == "cancelled" and not result.complete
         assert 0 < result.figures.distinct < 1_000_001
-        assert recorder.of(Notice)[-1].text.startswith(
-            "no violation found, but the search stopped early (you stopped it)"
-        )
+        assert recorder.of(Notice)[-1].text.startswith("Stopped on request: the figures are partial.")
         assert isinstance(app.screen, CheckScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, CheckScreen)

@@ -20,8 +20,8 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_tui_takes_an_optional_scenario_or_trace() -> None:
     args = parse()
-    assert args.source is None and args.run is tui.run and args.check_seconds == 600.0
-    assert parse("trace.itf.json", "--check-seconds", "30").source == "trace.itf.json"
+    assert args.target is None and args.run is tui.run and args.check_seconds == 600.0
+    assert parse("trace.itf.json", "--check-seconds", "30").target == "trace.itf.json"
 
 
 def test_a_missing_trace_file_is_one_error_line_not_a_traceback(
@@ -44,3 +44,27 @@ def test_check_seconds_must_be_a_positive_number(capsys: pytest.CaptureFixture[s
         "ahvlab: error: argument --check-seconds: '0' must be greater than 0; see `ahvlab tui --help`",
         "ahvlab: error: argument --check-seconds: 'soon' is not a number of seconds; see `ahvlab tui --help`",
     ]
+
+
+def test_tui_opens_a_target_spec_like_the_shell_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[object] = []
+
+    class Recording:
+        def __init__(self, workbench: object, **_: object) -> None:
+            opened.append(workbench)
+
+        def run(self) -> int:
+            return 0
+
+    monkeypatch.setattr("ahvlab.tui.app.AhvlabApp", Recording)
+    monkeypatch.setattr("ahvlab.commands.tui.has_terminal", lambda: True)  # pytest's stdin is none
+    assert main(["tui", "ahvlab.checker.examples.diehard:DieHard"]) == 0
+    assert main(["tui", "--mutate", "no_fencing"]) == 0
+    target, ahv = opened
+    assert target.spec.name == "DieHard"  # type: ignore[attr-defined]
+    assert ahv.active_mutations() == ["no_fencing"]  # type: ignore[attr-defined]
+
+
+def test_mutate_on_a_target_spec_is_one_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tui", "ahvlab.checker.examples.diehard:DieHard", "--mutate", "no_fencing"]) == 2
+    assert capsys.readouterr().err.strip() == "ahvlab: error: --mutate applies to the AHV model, not to a TARGET"

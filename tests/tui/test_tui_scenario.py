@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ahvlab.tui.app import AhvlabApp
 from ahvlab.tui.messages import CheckFinished, StepShown
-from ahvlab.tui.workbench import open_workbench
+from ahvlab.workbench import open_workbench
 from tests.tui.tui_toy import Recorder
 
 SCENARIO = "what-if-no-fencing"
@@ -26,7 +26,7 @@ async def test_stepping_the_no_fencing_scenario_reaches_a_phantom_vm(recorder: R
         frame = app.frame
         assert frame is not None and frame.cluster is not None
         assert frame.mutations == ("no_fencing",)
-        assert any(len(vm["copies"]) == 2 for vm in frame.cluster["vms"])
+        assert frame.cluster is not None and any(len(vm.copies) == 2 for vm in frame.cluster.vm.values())
         assert frame.narration == session.narration[last]
         assert any(c.path.endswith(".copies") for c in frame.changes)
 

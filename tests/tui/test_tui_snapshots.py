@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ahvlab.tui.app import AhvlabApp
+from ahvlab.workbench import open_workbench
 from tests.tui import tui_toy
 
 NARROW = (80, 24)
@@ -36,6 +37,19 @@ class TestMainScreen:
     def test_a_branch_is_listed_under_the_timeline(self, snap_compare: Any) -> None:
         # At the partition step, pick the first other action (partition host 2 is not enabled: host 1 is cut).
         assert snap_compare(AhvlabApp(tui_toy.workbench()), press=["v", "left", "a", "enter"], terminal_size=MEDIUM)
+
+
+class TestClusterPicture:
+    """The AHV model's own scenarios: the picture, the deadlines and the facts at the brief's moments."""
+
+    def test_the_first_ack_at_80x24(self, snap_compare: Any) -> None:
+        assert snap_compare(AhvlabApp(open_workbench("network-partition")), press=["right"] * 6, terminal_size=NARROW)
+
+    def test_the_restart_at_120x40(self, snap_compare: Any) -> None:
+        assert snap_compare(AhvlabApp(open_workbench("network-partition")), press=["end"], terminal_size=MEDIUM)
+
+    def test_the_phantom_vm_at_200x50(self, snap_compare: Any) -> None:
+        assert snap_compare(AhvlabApp(open_workbench("what-if-no-fencing")), press=["v"], terminal_size=WIDE)
 
 
 class TestDialogs:

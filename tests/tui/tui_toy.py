@@ -13,7 +13,8 @@ from textual.message import Message
 
 from ahvlab.checker.session import Session
 from ahvlab.checker.spec import Spec, action, invariant
-from ahvlab.tui.workbench import Workbench
+from ahvlab.model.picture import CopyPicture, HostPicture, Picture, SessionPicture, VMPicture
+from ahvlab.workbench import Workbench
 
 
 class Lamps(Spec):
@@ -164,47 +165,68 @@ class MiniCluster(Spec):
     def time_of(self, state: Any) -> float | None:
         return float(state.now)
 
+    def format_state(self, state: Any) -> dict[str, Any]:
+        return mini_picture(self, state).variables()
 
-def mini_describe(spec: MiniCluster, s: MiniCluster.State) -> dict[str, Any]:
+
+def mini_picture(spec: MiniCluster, s: MiniCluster.State) -> Picture:
+    """The toy's state as the AHV model's picture, so the cluster view's tests do not move when the model grows."""
     lost = [h for h in range(3) if s.partitioned[h]]
-    hosts = [
-        {
-            "id": h + 1,
-            "up": True,
-            "cvm_up": True,
-            "libvirtd_up": True,
-            "partitioned": s.partitioned[h],
-            "fenced_by": [t + 1 for t in range(3) if t != h] if spec.fencing and h in lost and s.now >= 60 else [],
-            "ha_phase": ("lost" if s.now < 60 else "fenced" if spec.fencing else "timed out") if h in lost else "ok",
-            "health": {t + 1: not (s.partitioned[t] and t != h) for t in range(3)},
-            "memory": 32,
-            "free_memory": 32 - 8 * sum(h in hs for hs in s.vm_hosts),
-        }
+    hosts = {
+        h + 1: HostPicture(
+            id=h + 1,
+            up=True,
+            cvm_up=True,
+            libvirtd_up=True,
+            partitioned=s.partitioned[h],
+            health={t + 1: not (s.partitioned[t] and t != h) for t in range(3)},
+            blocks=frozenset(),
+            fenced_by=tuple(t + 1 for t in range(3) if t != h) if spec.fencing and h in lost and s.now >= 60 else (),
+            ha_phase=("lost" if s.now < 60 else "fenced" if spec.fencing else "timed out") if h in lost else "ok",
+            ha_due=-1,
+            election_due=-1,
+            leader=h == 1,
+            memory=32,
+            free_memory=32 - 8 * sum(h in hs for hs in s.vm_hosts),
+            reserve=None,
+        )
         for h in range(3)
-    ]
-    vms = [
-        {
-            "name": f"VM{v + 1}",
-            "host": min(hs) + 1,
-            "status": "running",
-            "copies": sorted(h + 1 for h in hs),
-            "io_path": "classic" if v == 0 else "frodo",
-            "sessions": [(0, min(hs) + 1, "connected"), (1, min(hs) + 1, "connected")],
-            "address": f"10.0.0.{10 + v}",
-        }
-        for v, hs in enumerate(s.vm_hosts)
-    ]
-    return {"now": s.now, "leader": 2, "leaders": [2], "hosts": hosts, "vms": vms}
+    }
+    vms = {}
+    for v, hs in enumerate(s.vm_hosts):
+        main = min(hs) + 1
+        sessions = (SessionPicture(main, "connected"), SessionPicture(main, "connected"))
+        vms[f"VM{v + 1}"] = VMPicture(
+            name=f"VM{v + 1}",
+            host=main,
+            status="running",
+            copies=tuple(sorted(h + 1 for h in hs)),
+            io_path="classic" if v == 0 else "frodo",
+            slot="disk" if v == 0 else "queue",
+            sessions=sessions,
+            dies_at=tuple(-1 for _ in hs),
+            others=tuple(CopyPicture(h + 1, sessions, -1) for h in sorted(hs) if h + 1 != main),
+            address=f"10.0.0.{10 + v}",
+            dhcp_pending=False,
+            segment=None,
+        )
+    return Picture(s.now, hosts, vms, frozenset({2}), frozenset(), {"cvm": 0, "host": len(lost)}, False)
 
 
 class MiniBench(Workbench):
     """A workbench over :class:`MiniCluster` with one mutation (``no_fencing``) and one timing, like the AHV model's."""
 
-    def describe(self, index: int | None = None) -> dict[str, Any] | None:
+    def picture(self, index: int | None = None) -> Picture | None:
         s = self.session
         spec = s.spec
         assert isinstance(spec, MiniCluster)
-        return mini_describe(spec, s.steps[s.cursor if index is None else index].state)
+        return mini_picture(spec, s.steps[s.cursor if index is None else index].state)
+
+    def active_mutations(self) -> list[str]:
+        return [name for name, (_doc, on) in self.mutations().items() if on]
+
+    def changed_timings(self) -> dict[str, float]:
+        return {}
 
     def mutations(self) -> dict[str, tuple[str, bool]]:
         spec = self.session.spec

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ahvlab.checker.examples.counters import Counters
 from ahvlab.checker.examples.diehard import DieHard
 from ahvlab.checker.examples.dining import DiningPhilosophers
+from ahvlab.checker.examples.lamport import LamportMutex
 from ahvlab.checker.examples.locks import TwoLocks
 from ahvlab.checker.examples.tcommit import TCommit
 from ahvlab.checker.examples.twophase import TwoPhase, TwoPhaseSym
@@ -22,6 +23,7 @@ EXAMPLES: dict[str, str] = {
     "dining": "ahvlab.checker.examples.dining:DiningPhilosophers",
     "twolocks": "ahvlab.checker.examples.locks:TwoLocks",
     "counters": "ahvlab.checker.examples.counters:Counters",
+    "lamport": "ahvlab.checker.examples.lamport:LamportMutex",
 }
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Counters",
     "DieHard",
     "DiningPhilosophers",
+    "LamportMutex",
     "TCommit",
     "TwoLocks",
     "TwoPhase",

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, Static
 
+from ahvlab.checker.report import verdict_lines
 from ahvlab.checker.result import Result
 from ahvlab.tui.messages import CheckFinished, CheckProgress
 
@@ -26,30 +27,16 @@ def figures_line(generated: int, distinct: int, queue: int, depth: int) -> str:
 
 
 def verdict_text(result: Result) -> Text:
-    """What a finished check found, for a person: the violation, or that nothing was found and how far it looked."""
+    """What a finished check found, in the words every front end uses (:func:`verdict_lines`), then the figures."""
     f = result.figures
-    v = result.violation
-    text = Text()
-    if v is not None:
-        what = {"invariant": f"invariant {v.name} is violated", "deadlock": "a deadlock is reachable"}.get(
-            v.kind, f"property {v.name} is violated"
-        )
-        text.append(f"✗ {what}", "bold red")
-        if v.doc and v.kind != "deadlock":
-            text.append(f"\n  {v.doc}", "red")
-        text.append(f"\nthe counterexample has {len(v.trace) - 1} steps from the cursor; enter opens it")
-    elif result.complete:
-        text.append("✓ no violation found: every reachable state was explored", "bold green")
-    else:
-        why = {
-            "max_seconds": "the time bound",
-            "interrupted": "you stopped it",
-            "cancelled": "you stopped it",
-            "max_states": "the state bound",
-        }
-        text.append(
-            f"no violation found, but the search stopped early ({why.get(f.stopped or '', f.stopped)})", "bold yellow"
-        )
+    lines = verdict_lines(result)
+    found = result.violation is not None
+    style = "bold red" if found else "bold green" if result.complete else "bold yellow"
+    text = Text(("✗ " if found else "✓ " if result.complete else "") + lines[0], style)
+    for line in lines[1:]:
+        text.append("\n  " + line, "red" if found else "")
+    if found:
+        text.append("\nenter opens it, after the cursor")
     text.append("\n" + figures_line(f.generated, f.distinct, f.queue, f.depth))
     return text
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -22,6 +22,13 @@ class KnobChanges:
     mutations: Mapping[str, bool]
     timings: Mapping[str, float]
     check: bool
+
+
+def mutation_prompt(name: str, doc: str, on: bool) -> Text:
+    """``[on ] no_fencing  the leader restarts...``: the state in words, not only the checkbox's colour."""
+    return Text.assemble(
+        ("[on ] " if on else "[off] ", "bold green" if on else "dim"), (name, "bold"), (f"  {doc}", "dim")
+    )
 
 
 def timing_id(name: str) -> str:
@@ -39,23 +46,26 @@ class KnobsScreen(ModalScreen[KnobChanges | None]):
         self.timings = dict(timings)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="knobs-body") as body:
+        # The buttons sit outside the scrolling part, so they stay visible however long the lists are.
+        with Vertical(id="knobs-body") as body:
             body.border_title = "What-ifs: mutations and timings"
             body.border_subtitle = "space toggles · escape cancels"
-            yield Label(Text("Mutations (each breaks one mechanism on purpose)", "bold"))
-            yield SelectionList[str](
-                *(
-                    Selection(Text.assemble((name, "bold"), f"  {doc}"), name, on)
-                    for name, (doc, on) in self.mutations.items()
-                ),
-                id="knobs-mutations",
-            )
-            if self.timings:
-                yield Label(Text("Timings (seconds)", "bold"))
-            for name, seconds in self.timings.items():
-                with Horizontal(classes="timing"):
-                    yield Label(name, classes="timing-name")
-                    yield Input(f"{seconds:g}", type="number", id=timing_id(name), classes="timing-value")
+            with VerticalScroll(id="knobs-scroll"):
+                yield Label(Text("Mutations (each breaks one mechanism on purpose)", "bold"))
+                yield SelectionList[str](
+                    *(
+                        Selection(mutation_prompt(name, doc, on), name, on)
+                        for name, (doc, on) in self.mutations.items()
+                    ),
+                    id="knobs-mutations",
+                )
+                yield Static(id="knobs-doc")
+                if self.timings:
+                    yield Label(Text("Timings (seconds)", "bold"))
+                for name, seconds in self.timings.items():
+                    with Horizontal(classes="timing"):
+                        yield Label(name, classes="timing-name")
+                        yield Input(f"{seconds:g}", type="number", id=timing_id(name), classes="timing-value")
             yield Static(id="knobs-error")
             with Horizontal(id="knobs-buttons"):
                 yield Button("Apply", id="knobs-apply", variant="primary")
@@ -64,6 +74,18 @@ class KnobsScreen(ModalScreen[KnobChanges | None]):
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
+
+    def on_selection_list_selection_highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+        name = event.selection.value
+        doc, _ = self.mutations[name]
+        self.query_one("#knobs-doc", Static).update(Text.assemble((name, "bold"), ": ", doc))
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        name = event.selection.value
+        on = name in event.selection_list.selected
+        event.selection_list.replace_option_prompt_at_index(
+            event.selection_index, mutation_prompt(name, self.mutations[name][0], on)
+        )
 
     def changes(self, check: bool) -> KnobChanges | None:
         """What differs from the current settings; None (with the reason on screen) if a timing is not a number."""

@@ -17,6 +17,18 @@ from ahvlab.checker.session import Choice
 from ahvlab.tui.widgets.actions import choice_options
 
 
+def ranked(choices: Sequence[Choice], typed: str) -> list[Choice]:
+    """The choices that match every typed word: those whose action and parameters match first, then by description.
+
+    Typing ``heal`` puts ``heal_partition(...)`` above ``nop_probe(...)`` (whose description mentions a health table).
+    """
+    words = typed.lower().split()
+    by_name = [c for c in choices if all(w in c.label.lower() for w in words)]
+    named = {c.index for c in by_name}
+    by_doc = [c for c in choices if c.index not in named and all(w in f"{c.label} {c.doc}".lower() for w in words)]
+    return by_name + by_doc
+
+
 class PickScreen(ModalScreen[int | None]):
     """Dismisses with the picked choice's index, or None."""
 
@@ -43,8 +55,7 @@ class PickScreen(ModalScreen[int | None]):
             options.highlighted = 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        words = event.value.lower().split()
-        shown = [c for c in self.choices if all(w in f"{c.label} {c.doc}".lower() for w in words)]
+        shown = ranked(self.choices, event.value)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(choice_options(shown))

@@ -21,6 +21,7 @@ class TopBar(Static):
 
     def watch_frame(self, frame: Frame | None) -> None:
         self.set_class(bool(frame and frame.violated), "-violated")
+        self.set_class(bool(frame and (frame.mutations or frame.timings)), "-what-if")
         # Where the cursor is comes first, so a narrow terminal cuts the title rather than the step.
         line = Text()
         if frame is not None:
@@ -29,8 +30,11 @@ class TopBar(Static):
                 line.append(f"  {frame.time}")
             if frame.violated:
                 line.append(f"  ✗ {', '.join(frame.violated)}", "bold")
-            if frame.mutations:
-                line.append(f"  what-if: {', '.join(frame.mutations)}", "italic")
+            whatifs = [*frame.mutations, *(f"{k}={v:g}" for k, v in frame.timings.items())]
+            if whatifs:
+                line.append(f"  what-if: {', '.join(whatifs)}", "bold yellow")
+            if frame.rewritten:
+                line.append("  (narration as written for the unchanged model)", "italic")
             line.append("  │ ")
         line.append(self.title_text)
         self.update(line)

@@ -1,4 +1,4 @@
-"""Step detail: the step's action, the scenario's narration, and only what changed (old -> new)."""
+"""Step detail: the step's action, the scenario's narration, what changed in words, then the raw diff (old -> new)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,25 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ahvlab.checker.values import Change, show
 from ahvlab.tui.view import Frame
 from ahvlab.tui.widgets.panel import FramePanel
+
+
+def change_text(c: Change, initial: bool) -> Text:
+    """Old value struck through in red, new value in green; a set says what left and what came."""
+    line = Text()
+    if c.added or c.removed:
+        for x in sorted(c.removed, key=show):
+            line.append(f"−{show(x, quote=False)} ", "red strike")
+        for x in sorted(c.added, key=show):
+            line.append(f"+{show(x, quote=False)} ", "bold green")
+        return line
+    if c.old is not None or not initial:
+        line.append("—" if c.old is None else show(c.old, quote=False), "red" if initial else "red strike")
+        line.append(" → ")
+    line.append("—" if c.new is None else show(c.new, quote=False), "bold green")
+    return line
 
 
 def changes_table(frame: Frame) -> Table:
@@ -16,14 +33,7 @@ def changes_table(frame: Frame) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for c in frame.changes:
-        line = Text()
-        if c.old:
-            line.append(c.old, "red strike" if frame.index else "red")
-        if c.old and c.new:
-            line.append(" → ")
-        if c.new:
-            line.append(c.new, "bold green")
-        table.add_row(c.path, line)
+        table.add_row(c.path, change_text(c, frame.index == 0))
     return table
 
 
@@ -37,12 +47,15 @@ class StepDetail(FramePanel):
         head.append(frame.label, "bold")
         parts: list[RenderableType] = [head]
         if frame.narration:
-            parts.append(Text(frame.narration, "italic yellow"))
+            said = Text(frame.narration, "italic yellow")
+            if frame.rewritten:
+                said.append("  (as written for the unchanged model)", "dim italic")
+            parts.append(said)
+        for fact in frame.facts:
+            parts.append(Text.assemble(("• ", "bold cyan"), (fact, "bold")))
         if frame.index == 0:
             parts.append(Text("the initial state" + (" (the cluster view shows it)" if frame.cluster else ":"), "dim"))
-        elif not frame.changes and not frame.changed_variables:
+        elif not frame.changes:
             parts.append(Text("nothing changed (a stuttering step)", "dim"))
         parts.append(changes_table(frame))
-        if frame.changed_variables:
-            parts.append(Text(f"variables changed: {', '.join(frame.changed_variables)}", "dim"))
         return Group(*parts)

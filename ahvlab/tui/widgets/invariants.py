@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ahvlab.tui.view import Frame
@@ -20,20 +20,19 @@ class InvariantsPanel(FramePanel):
             self.border_subtitle = f"{held}/{len(frame.invariants)} hold"
 
     def render_frame(self, frame: Frame) -> RenderableType:
-        text = Text()
         if not frame.invariants:
-            text.append("this spec has no invariants", "dim")
+            return Text("this spec has no invariants", "dim")
+        lines: list[Text] = []
         # Failing invariants first: in a small panel they are what must stay visible.
-        ordered = sorted(frame.invariants, key=lambda s: s.holds)
-        for n, s in enumerate(ordered):
-            if n:
-                text.append("\n")
+        for s in sorted(frame.invariants, key=lambda s: s.holds):
+            # A name is cut rather than wrapped, so each invariant stays one line in a narrow panel.
             if s.holds:
-                text.append("✓ ", "green")
-                text.append(s.name)
+                line = Text.assemble(("✓ ", "green"), s.name, no_wrap=True, overflow="ellipsis")
             else:
-                text.append("✗ ", "bold red")
-                text.append(s.name, "bold red")
-                if s.doc:
-                    text.append(f"\n  {s.doc}", "red")
-        return text
+                line = Text.assemble(("✗ ", "bold red"), (s.name, "bold red"), no_wrap=True, overflow="ellipsis")
+            lines.append(line)
+            if not s.holds and s.doc:
+                lines.append(Text(f"  {s.doc}", "red"))
+            if not s.holds and s.blame:
+                lines.append(Text(f"  why: {s.blame}", "bold red"))
+        return Group(*lines)

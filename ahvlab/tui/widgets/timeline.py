@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Tree
 
-from ahvlab.tui.messages import GotoStep
+from ahvlab.tui.messages import GotoStep, RestoreBranch
 from ahvlab.tui.view import Frame, Timeline
 
 
@@ -37,8 +37,33 @@ class TimelineTable(DataTable[Text]):
         self.post_message(GotoStep(event.cursor_row))
 
 
+class BranchTree(Tree[int]):
+    """The trace and every branch cut off it, as a tree by branch point; Enter or a click brings a branch back."""
+
+    def show(self, timeline: Timeline) -> None:
+        self.clear()
+        self.root.set_label(Text.assemble(("this trace", "bold"), (f" ({len(timeline.rows)} states)", "dim")))
+        by_point: dict[int, list[int]] = {}
+        for k, b in enumerate(timeline.branches):
+            by_point.setdefault(b.at, []).append(k)
+        for at in sorted(by_point):
+            point = self.root.add(Text.assemble(("⎇ ", "cyan"), f"at step {at}"), expand=True)
+            for k in by_point[at]:
+                b = timeline.branches[k]
+                steps = f"{b.count} step{'s' if b.count != 1 else ''}"
+                point.add_leaf(
+                    Text.assemble(f"{b.first} ", ("…" if b.count > 1 else "", "dim"), (f" {steps}", "dim")), b.index
+                )
+        self.root.expand()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(RestoreBranch(event.node.data))
+
+
 class TimelinePanel(Vertical):
-    """The timeline table and, under it, the branches."""
+    """The timeline table and, under it, the tree of branches."""
 
     timeline: reactive[Timeline | None] = reactive(None)
     """The rows of the trace and its branches."""
@@ -49,7 +74,10 @@ class TimelinePanel(Vertical):
         table: TimelineTable = TimelineTable(cursor_type="row", zebra_stripes=False, id="timeline-table")
         table.add_columns("#", "T+", "step")
         yield table
-        yield Static(id="branches")
+        tree: BranchTree = BranchTree("this trace", id="branches")
+        tree.show_root = True
+        tree.guide_depth = 2
+        yield tree
 
     def on_mount(self) -> None:
         self.border_title = "Timeline"
@@ -65,12 +93,10 @@ class TimelinePanel(Vertical):
                 label = Text(row.label, "red" if row.violated else "")
                 table.add_row(Text.assemble(mark, f"{row.index:>3}"), Text(row.time), label, key=str(row.index))
             self._place_cursor()
-        branches = self.query_one("#branches", Static)
+        branches = self.query_one(BranchTree)
         branches.display = bool(timeline.branches)
-        text = Text.assemble(("branches", "bold"), (" (b: back to the newest)", "dim"))
-        for b in timeline.branches:
-            text.append(f"\n⎇ at {b.at}: {b.count} step{'s' if b.count != 1 else ''} from {b.first}")
-        branches.update(text)
+        branches.border_title = "branches (b cycles, enter picks)"
+        branches.show(timeline)
 
     def watch_frame(self, frame: Frame | None) -> None:
         self._place_cursor()

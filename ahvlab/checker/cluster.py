@@ -1,0 +1,134 @@
+"""``--ray ADDRESS``: the partitioned BFS of :mod:`ahvlab.checker.parallel` on Ray actors.
+
+``local`` starts a Ray instance on this machine for the run; ``auto`` joins the cluster
+this machine belongs to (``ray start``); ``ray://host:port`` joins one through Ray
+Client. Each worker is an actor; the batches of a round are the object refs its
+methods return, handed by the driver to their owners' next call, so a batch moves
+from the object store of one node to another without passing through the driver.
+
+Fingerprints are Python's ``hash``: the actors are started with ``PYTHONHASHSEED=0``
+and fingerprint with ``None`` replaced (:func:`ahvlab.checker.fpset.stable_fingerprint`)
+so that they agree with one another, and the driver computes none (it asks an actor
+for a fingerprint and for the replay of a counterexample).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from typing import Any
+
+from ahvlab.checker.engine import Options
+from ahvlab.checker.errors import UsageError
+from ahvlab.checker.parallel import Partition, Pool, Report, partitioned_bfs
+from ahvlab.checker.result import Result
+from ahvlab.checker.spec import Spec
+
+HASH_SEED = "0"
+_SPREAD = ("query", "ship", "absorb")
+"""Methods whose one argument is a list of per-worker items: passed to the actor one ref per argument."""
+
+
+class _Actor(Partition):
+    """A partition as a Ray actor: the rounds that return one item per owner return them as separate refs."""
+
+    def expand_refs(self) -> tuple[Any, ...]:
+        rep, items = self.expand()
+        return (rep, *items)
+
+    def ship_refs(self, *answers: Any) -> tuple[Any, ...]:
+        rep, items = self.ship(answers)
+        return (rep, *items)
+
+    def query_spread(self, *asks: Any) -> list[Any]:
+        return self.query(asks)
+
+    def absorb_spread(self, *batches: Any) -> Report:
+        return self.absorb(batches)
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise UsageError("--ray needs Ray: pip install 'ahvlab[cluster]'") from None
+    return ray
+
+
+def connect(address: str) -> tuple[Any, bool]:
+    """Join (or start, for ``local``) a Ray cluster; returns the ray module and whether we started it."""
+    ray = _ray()
+    if ray.is_initialized():
+        return ray, False
+    env = {"env_vars": {"PYTHONHASHSEED": HASH_SEED}}
+    if address.startswith("ray://"):
+        _reachable(address)
+    try:
+        if address == "local":
+            ray.init(include_dashboard=False, runtime_env=env, log_to_driver=False, logging_level="ERROR")
+        else:
+            ray.init(address=address, runtime_env=env, log_to_driver=False, logging_level="ERROR")
+    except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"--ray {address}: cannot reach a Ray cluster ({first})") from None
+    return ray, True
+
+
+def _reachable(address: str) -> None:
+    """Fail in a few seconds, not Ray Client's thirty, when nothing listens at ``ray://host:port``."""
+    host, _, port = address.removeprefix("ray://").partition(":")
+    try:
+        with socket.create_connection((host, int(port or 10001)), timeout=3):
+            pass
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--ray {address}: cannot reach a Ray cluster ({exc})") from None
+
+
+class RayPool(Pool):
+    """One Ray actor per worker."""
+
+    def __init__(self, spec: Spec, opts: Options, parts: int, ray: Any) -> None:
+        self.ray = ray
+        self.parts = parts
+        cpus = float(ray.cluster_resources().get("CPU", 1.0))
+        remote = ray.remote(num_cpus=min(1.0, cpus / parts))(_Actor)
+        self.actors = [remote.remote(spec, opts, i, parts, True) for i in range(parts)]
+
+    def call(self, method: str, args: Sequence[Sequence[Any]] | None = None) -> list[Any]:
+        refs = []
+        for i, actor in enumerate(self.actors):
+            if method == "expand":
+                refs.append(actor.expand_refs.options(num_returns=self.parts + 1).remote())
+            elif method in _SPREAD:
+                assert args is not None
+                name = "ship_refs" if method == "ship" else f"{method}_spread"
+                m = getattr(actor, name)
+                if method == "ship":
+                    m = m.options(num_returns=self.parts + 1)
+                refs.append(m.remote(*args[i][0]))
+            else:
+                refs.append(getattr(actor, method).remote(*(args[i] if args else ())))
+        if method in ("expand", "ship"):
+            # (report ref, one ref per owner): only the reports come to the driver.
+            reports = self.ray.get([r[0] for r in refs])
+            return [(rep, list(r[1:])) for rep, r in zip(reports, refs, strict=True)]
+        return list(self.ray.get(refs))
+
+    def call_one(self, worker: int, method: str, *args: Any) -> Any:
+        return self.ray.get(getattr(self.actors[worker], method).remote(*args))
+
+    def close(self) -> None:
+        for a in self.actors:
+            self.ray.kill(a)
+
+
+def check_on_ray(spec: Spec, opts: Options) -> Result:
+    """The partitioned BFS on Ray actors at ``opts.ray``; ``opts.workers`` actors (0 or 1: one per CPU)."""
+    address = opts.ray or "local"
+    ray, started = connect(address)
+    try:
+        n = opts.workers if opts.workers > 1 else max(1, int(ray.cluster_resources().get("CPU", 1)))
+        return partitioned_bfs(spec, opts, lambda o: RayPool(spec, o, n, ray), engine="bfs")
+    finally:
+        if started:
+            ray.shutdown()

@@ -1,0 +1,269 @@
+"""The checker at scale: compact fingerprints, partial-order reduction, --workers; the verdicts never move."""
+
+from __future__ import annotations
+
+import json
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ahvlab.checker import Spec, action, eventually, invariant
+from ahvlab.checker.engine import Options, bfs
+from ahvlab.checker.examples import DieHard, DiningPhilosophers, TCommit, TwoPhase
+from ahvlab.checker.fpset import FPSet, as_fps, collision_probability
+from ahvlab.checker.run import check, search
+from ahvlab.cli import main
+
+# -- the fingerprint table -----------------------------------------------------------------
+
+
+@given(st.lists(st.lists(st.integers(-(2**63), 2**63 - 1).filter(bool), max_size=300), max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_the_fingerprint_table_answers_like_a_set(batches):
+    table = FPSet(capacity=16)
+    seen: set[int] = set()
+    for batch in batches:
+        new = table.add(as_fps(batch)).tolist()
+        expected = []
+        for fp in batch:
+            expected.append(fp not in seen)
+            seen.add(fp)
+        assert new == expected
+        assert table.count == len(seen)
+    probe = [*seen, 12345, -7]
+    assert table.contains(as_fps(probe)).tolist() == [p in seen for p in probe]
+
+
+def test_the_table_keeps_about_16_bytes_per_fingerprint_when_large():
+    table = FPSet()
+    table.add(np.arange(1, 200_001, dtype=np.int64))
+    assert table.count == 200_000
+    assert table.nbytes / table.count < 22
+
+
+def test_the_collision_probability_is_tlcs_optimistic_estimate():
+    assert collision_probability(1_000_000, 6_000_000) == pytest.approx(1e6 * 5e6 / 2**64)
+
+
+# -- footprints and reduction ---------------------------------------------------------------
+
+
+class Procs(NamedTuple):
+    pcs: tuple[int, ...]
+
+
+class Independent(Spec):
+    """N processes that each count to K on their own; an invariant watches process 0 only."""
+
+    def __init__(self, n: int = 3, k: int = 3, bad: int | None = None) -> None:
+        self.n, self.k, self.bad = n, k, bad
+
+    def init(self):
+        yield Procs((0,) * self.n)
+
+    @action(reads=["pc[i]"], writes=["pc[i]"])
+    def step(self, s):
+        for i in range(self.n):
+            if s.pcs[i] < self.k:
+                yield {"i": i}, Procs((*s.pcs[:i], s.pcs[i] + 1, *s.pcs[i + 1 :]))
+
+    @invariant("process 0 never reaches the bad value", reads=["pc[0]"])
+    def not_bad(self, s):
+        return self.bad is None or s.pcs[0] != self.bad
+
+
+def test_independent_steps_are_explored_in_one_order_and_the_verdict_is_kept():
+    full = bfs(Independent(), Options(reduction=False, deadlock=False))
+    reduced = bfs(Independent(), Options(deadlock=False))
+    assert full.figures.distinct == 4**3 and not full.figures.reduction
+    assert reduced.figures.reduction
+    assert reduced.figures.distinct < full.figures.distinct
+    assert reduced.verdict == full.verdict == "ok"
+
+
+def test_a_visible_step_is_still_found_and_the_counterexample_replays():
+    reduced = bfs(Independent(bad=2), Options(deadlock=False))
+    assert reduced.verdict == "invariant"
+    assert reduced.violation.trace.last.pcs[0] == 2
+
+
+def test_deadlocks_are_found_exactly_with_reduction():
+    full = bfs(Independent(), Options(reduction=False))
+    reduced = bfs(Independent())
+    assert full.verdict == reduced.verdict == "deadlock"
+    assert len(full.violation.trace) == len(reduced.violation.trace) == 10
+
+
+def test_a_spec_without_footprints_is_explored_fully():
+    assert not bfs(TwoPhase(3)).figures.reduction
+
+
+def test_footprints_are_declared_in_pairs_and_as_names():
+    with pytest.raises(TypeError, match="both reads= and writes="):
+        action(reads=["x"])
+    with pytest.raises(TypeError, match="field names"):
+        action(reads=["x["], writes=[])
+
+
+class Finishes(Independent):
+    @eventually("process 0 gets to K")
+    def done(self, s):
+        return s.pcs[0] == self.k
+
+
+def test_liveness_turns_reduction_off():
+    result = check(Finishes(), Options(deadlock=False), liveness=True)
+    assert result.figures.liveness_seconds is not None
+    assert not result.figures.reduction and result.figures.distinct == 64
+
+
+# -- random specs: reduction and workers never change the verdict ---------------------------
+
+
+class Vars(NamedTuple):
+    v: tuple[int, ...]
+
+
+class Random(Spec):
+    """Actions over a few small variables, each with a declared footprint and a guard on what it reads."""
+
+    def __init__(self, n_vars, acts, inv_vars, bad):
+        self.n_vars, self.acts, self.inv_vars, self.bad = n_vars, acts, inv_vars, bad
+        self._actions = None
+
+    def actions(self):
+        from ahvlab.checker.spec import Action
+
+        out = []
+        for n, (reads, writes, guard, add) in enumerate(self.acts):
+            rs = tuple(sorted(set(reads) | set(writes)))
+
+            def fn(s, reads=rs, writes=writes, guard=guard, add=add):
+                total = sum(s.v[r] for r in reads)
+                if total % 3 == guard:
+                    return
+                v = list(s.v)
+                for w in writes:
+                    v[w] = (v[w] + add + total) % 3
+                yield {}, Vars(tuple(v))
+
+            out.append(Action(f"a{n}", fn, "", None, tuple(f"v{r}" for r in rs), tuple(f"v{w}" for w in writes)))
+        return out
+
+    def invariants(self):
+        from ahvlab.checker.spec import Invariant
+
+        def inv(s):
+            return sum(s.v[i] for i in self.inv_vars) != self.bad
+
+        return [Invariant("inv", inv, "", tuple(f"v{i}" for i in self.inv_vars))]
+
+    def init(self):
+        yield Vars((0,) * self.n_vars)
+
+
+@st.composite
+def random_specs(draw):
+    n = draw(st.integers(2, 4))
+    var = st.integers(0, n - 1)
+    acts = draw(
+        st.lists(
+            st.tuples(
+                st.lists(var, max_size=2), st.lists(var, min_size=1, max_size=2), st.integers(0, 3), st.integers(1, 2)
+            ),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    return Random(n, acts, draw(st.lists(var, min_size=1, max_size=2)), draw(st.integers(1, 6)))
+
+
+@given(random_specs(), st.booleans())
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_reduction_keeps_the_verdict_of_random_specs(spec, deadlock):
+    full = bfs(spec, Options(reduction=False, deadlock=deadlock))
+    reduced = bfs(spec, Options(deadlock=deadlock))
+    assert reduced.verdict == full.verdict
+    assert reduced.figures.distinct <= full.figures.distinct or reduced.violation is not None
+    if full.violation is not None and full.verdict == "invariant":
+        assert not next(i for i in spec.invariants()).fn(reduced.violation.trace.last)
+
+
+def _figures(r):
+    f = r.figures
+    length = len(r.violation.trace) if r.violation else None
+    if r.violation:
+        return (r.verdict, length)
+    return (r.verdict, f.distinct, f.generated, f.depth, length)
+
+
+@given(random_specs(), st.booleans())
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_two_workers_give_the_sequential_figures_on_random_specs(spec, reduction):
+    one = bfs(spec, Options(deadlock=False, reduction=reduction))
+    two = search(spec, Options(deadlock=False, reduction=reduction, workers=2))
+    assert _figures(two) == _figures(one)
+
+
+@pytest.mark.parametrize(
+    "spec", [TwoPhase(3), DiningPhilosophers(5), TCommit(3), DieHard(), Independent(n=4)], ids=lambda s: s.name
+)
+def test_two_workers_give_the_sequential_figures(spec):
+    one = bfs(spec, Options(deadlock=False))
+    two = search(spec, Options(deadlock=False, workers=2))
+    assert _figures(two) == _figures(one)
+    assert two.figures.workers == 2
+
+
+def test_two_workers_give_the_ahv_default_models_figures():
+    from ahvlab.model import AHVSpec
+
+    two = search(AHVSpec(), Options(workers=2))
+    assert (two.verdict, two.figures.distinct) == ("ok", 7537)
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def test_json_says_whether_reduction_was_on_and_gives_speed_and_memory(capsys):
+    code = main(["check", "tests.checker.test_scale:Independent", "--no-deadlock", "--json"])
+    obj = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert obj["reduction"] is True and obj["workers"] == 1
+    for k in ("states_per_second", "peak_mib", "bytes_per_state", "fingerprint_collision_probability"):
+        assert k in obj
+    main(["check", "tests.checker.test_scale:Independent", "--no-deadlock", "--json", "--no-reduction"])
+    assert json.loads(capsys.readouterr().out)["reduction"] is False
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--workers", "-1"], "must be 0"),
+        (["--workers", "2", "--dot", "g.dot"], "--workers 1"),
+        (["--ray", "ray://127.0.0.1:1"], "--ray"),
+    ],
+)
+def test_bad_scale_flags_are_one_line_and_exit_2(capsys, argv, words):
+    code = main(["check", "tests.checker.specs:Pour", *argv])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert words in err and "Traceback" not in err
+
+
+def test_liveness_with_workers_is_refused_naming_workers_1(capsys):
+    code = main(["check", "ahvlab.checker.examples:DiningPhilosophers", "--workers", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--workers 1" in err
+
+
+def test_lamport_mutex_holds_and_two_workers_agree_on_a_small_model():
+    from ahvlab.checker.examples import LamportMutex
+
+    one = bfs(LamportMutex(n=2, max_clock=4, max_nat=5))
+    two = search(LamportMutex(n=2, max_clock=4, max_nat=5), Options(workers=2))
+    assert one.verdict == "ok"
+    assert _figures(two) == _figures(one)
