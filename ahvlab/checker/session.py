@@ -64,10 +64,12 @@ class Move:
 
 @dataclass
 class Branch:
-    """Steps cut off when the user branched; kept so the timeline can show them."""
+    """Steps cut off when the user branched; kept so the timeline can show them and ``restore`` bring them back."""
 
     at: int
     steps: tuple[Step, ...]
+    narration: dict[int, str] = field(default_factory=dict)
+    """What was said at the cut steps, by their index in the trace (a scenario's narration comes back with them)."""
 
 
 @dataclass
@@ -237,12 +239,17 @@ class Session:
             choice = options[choice]
         step = Step(choice.state, choice.action, dict(choice.params))
         if self.cursor < len(self.steps) - 1:
-            self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
+            self.branches.append(self._cut())
             del self.steps[self.cursor + 1 :]
             self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
         self.steps.append(step)
         self.cursor += 1
         return step
+
+    def _cut(self) -> Branch:
+        """The steps after the cursor, with their narration, as a branch."""
+        said = {i: t for i, t in self.narration.items() if i > self.cursor}
+        return Branch(self.cursor, tuple(self.steps[self.cursor + 1 :]), said)
 
     def restore(self, index: int = -1) -> int:
         """Go back to a branch (the newest by default): its steps replace the trace after the point
@@ -259,9 +266,10 @@ class Session:
         tail = [(st.action, st.params) for st in branch.steps]
         steps, taken = follow(self.spec, self.state, tail)
         if self.cursor < len(self.steps) - 1:
-            self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
+            self.branches.append(self._cut())
         self.steps = [*self.steps[: self.cursor + 1], *steps[1:]]
-        self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
+        kept = {i: t for i, t in self.narration.items() if i <= self.cursor}
+        self.narration = kept | {i: t for i, t in branch.narration.items() if i < len(self.steps)}
         self._enabled_cache = None
         if taken:
             self.cursor += 1
@@ -345,7 +353,7 @@ class Session:
         if result.violation is not None:
             tail = result.violation.trace.steps[1:]
             if self.cursor < len(self.steps) - 1:
-                self.branches.append(Branch(self.cursor, tuple(self.steps[self.cursor + 1 :])))
+                self.branches.append(self._cut())
             self.steps = [*self.steps[: self.cursor + 1], *tail]
             self.narration = {i: t for i, t in self.narration.items() if i <= self.cursor}
             self._enabled_cache = None

@@ -110,3 +110,16 @@ def test_a_loaded_counterexample_drops_the_narration_of_the_steps_it_replaced():
     s.goto(0)
     s.check(Options())
     assert s.narration == {0: "start"}
+
+
+def test_restoring_a_branch_brings_back_its_narration_too():
+    from ahvlab.workbench import open_workbench
+
+    session = open_workbench("host-lost").session
+    said = dict(session.narration)
+    assert said, "the scenario narrates its steps"
+    session.goto(1)
+    session.do(session.enabled()[0])  # a step off the script: the script's steps become a branch
+    assert all(i <= 1 for i in session.narration)
+    session.restore()
+    assert session.narration == said
