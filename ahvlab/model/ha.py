@@ -409,6 +409,10 @@ class HA(Component):
         ldr = cl.acting_leader(s)
         if ldr < 0:
             return
+        if s.to_restart and cl.config.ha_mode == "guarantee":
+            # The guarantee is that every VM of a lost host restarts: a user's start waits until
+            # the restarts HA owes have run, or it could take the room reserved for them.
+            return
         for vm in cl.vm_range:
             if s.placement[vm] >= 0 or s.copies[vm] or vm in s.to_restart:
                 continue
@@ -612,11 +616,16 @@ class HA(Component):
         if no_leader:
             return no_leader
         off = [cl.vm_names[v] for v in cl.vm_range if s.placement[v] < 0 and not s.copies[v] and v not in s.to_restart]
+        owed = [cl.vm_names[v] for v in sorted(s.to_restart)]
         if not off:
-            owed = [cl.vm_names[v] for v in sorted(s.to_restart)]
             if owed:
                 return f"no VM is off by a user: HA owes {', '.join(owed)} a restart (restart_vm)"
             return "every VM is running or being restarted by HA"
+        if owed and cl.config.ha_mode == "guarantee":
+            return (
+                f"HA owes {', '.join(owed)} a restart (restart_vm): in guarantee mode a user's start waits for it,"
+                " so that it cannot take the room reserved for a lost host's VMs"
+            )
         if cl.config.ha_mode == "guarantee":
             return (
                 f"admission refuses {', '.join(off)} on every healthy host: no segment placement would protect every VM"

@@ -270,7 +270,11 @@ _PHASE_EVENT = {
 
 
 def deadlines(cl: Cluster, p: Picture) -> list[Deadline]:
-    """Every pending timer, soonest first: ``Deadline(60, "host 2", "HA timeout ends: fence")``."""
+    """Every pending timer, soonest first: ``Deadline(60, "host 2", "HA timeout ends: fence")``.
+
+    The promise of ``restart_by_deadline`` is listed only when the host's timeline would not
+    keep it (no step scheduled, or the next one after the deadline): otherwise it is the restart.
+    """
     death = cl.timings.vm_io_death
     out: list[Deadline] = []
     for h in p.host.values():
@@ -280,7 +284,8 @@ def deadlines(cl: Cluster, p: Picture) -> list[Deadline]:
             if h.ha_phase in (FENCED, WAITING, FENCING) and vms:
                 event = f"restart {', '.join(vms)}"
             out.append(Deadline(h.ha_due, f"host {h.id}", event))
-        if h.deadline >= 0 and h.ha_phase not in (OK, RESTARTED):
+        late = h.ha_due < 0 or h.ha_due > h.deadline  # the timeline will not restart them by then
+        if h.deadline >= 0 and h.ha_phase not in (OK, RESTARTED) and late:
             out.append(Deadline(h.deadline, f"host {h.id}", "its VMs must run again (restart_by_deadline)"))
         if h.lease_until >= 0:
             out.append(Deadline(h.lease_until, f"host {h.id}", "its lease runs out: the leader steps down"))
