@@ -28,7 +28,9 @@ from ahvlab.model.matrix import BOUNDS
     ],
 )
 def test_each_violation_of_a_mutated_model_names_what_made_it_false(mutation, blames):
-    r = bfs(AHVSpec(default_config().with_mutations(mutation)), Options(keep_going=True, max_states=BOUNDS.get(mutation)))
+    r = bfs(
+        AHVSpec(default_config().with_mutations(mutation)), Options(keep_going=True, max_states=BOUNDS.get(mutation))
+    )
     assert {v.name: v.blame for v in r.violations} == blames
 
 
