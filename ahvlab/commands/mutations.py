@@ -88,7 +88,14 @@ def matrix_lines(matrix: Matrix) -> list[str]:
     )
     bounded = [r for r in matrix.rows if not r.complete]
     if bounded:
-        lines.append(f"'.*' holds within the --max-states bound ({', '.join(str(r.states) for r in bounded)} states).")
+        where = ", ".join(f"{r.mutation or r.config + ' config'} {r.states}" for r in bounded)
+        lines.append(f"'.*' holds within a bound of states explored: {where}.")
+    homes = [r for r in matrix.rows if r.mutation is None and r.caught_by]
+    for r in homes:
+        lines.append(
+            f"The {r.config} config breaks {', '.join(r.caught_by)} by itself: a mutation at home there"
+            " is caught by what it breaks beyond that."
+        )
     lines.append(f"Mutations no property catches: {', '.join(matrix.uncaught()) or 'none'}.")
     lines.append(f"Properties no mutation breaks: {', '.join(matrix.unbroken()) or 'none'}.")
     return lines

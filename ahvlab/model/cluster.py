@@ -1,20 +1,23 @@
 """Per-config tables and the predicates every sub-model shares (reachability, I/O acceptance, quorum).
 
 :meth:`Cluster.settle` applies the consequences that happen in the same instant as
-any step: a leader without quorum steps down, CVMs without a leader arm their
-election timer, the leader notices a lost libvirtd connection (T0), the last
-block acknowledgement completes a fence, and a VM doing I/O sees its first failed
-I/O the moment no Stargate will accept it.
+any step: a leader without quorum steps down (or starts its lease), CVMs without
+a leader arm their election timer, a leader notices a lost libvirtd connection
+(T0, at its next heartbeat), the last block acknowledgement completes a fence, a
+VM doing I/O sees its first failed I/O the moment no Stargate will accept it, and
+the leader takes on the restart of a VM it finds dead on a host it reaches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
-from ahvlab.model.config import Config, Timings
+from ahvlab.model.config import Config
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import (
     CONNECTED,
+    EXCUSED,
     FENCED,
     FENCING,
     LOST,
@@ -28,6 +31,8 @@ from ahvlab.model.state import (
     Watch,
 )
 
+Matrix = tuple[tuple[bool, ...], ...]
+
 FENCE_PHASES = (FENCING, FENCED, RESTARTED)
 """Phases in which a block order for the host is out."""
 
@@ -35,21 +40,22 @@ FENCE_PHASES = (FENCING, FENCED, RESTARTED)
 class Topo(NamedTuple):
     """What the reachability fields of a state imply (computed once per distinct combination)."""
 
-    acc: tuple[tuple[bool, ...], ...]
+    reach: Matrix
+    """reach[a][b]: host a talks to host b over the external network (a host always reaches itself)."""
+    acc: Matrix
     """acc[t][h]: Stargate t accepts I/O (and answers NOPs) from host h."""
     io_ok: tuple[bool, ...]
     serving: tuple[bool, ...]
     quorum: tuple[bool, ...]
+    """quorum[h]: CVM h reaches a majority of the cluster's CVMs that run (itself included)."""
     eligible: tuple[bool, ...]
-    kept: frozenset[int]
-    """The leaders that keep their role: CVM running, majority reachable."""
     leader_for: tuple[int, ...]
+    """The leader each CVM believes in: the first leader it reaches (-1: none)."""
     acting: int
-    conn: tuple[bool, ...]
-    """The acting leader's libvirtd connection to every host works."""
-    ack_from: tuple[int, ...]
-    """Stargates a block order reaches: running and reachable from the acting leader."""
-    truth: tuple[tuple[bool, ...], ...]
+    """The leader users and IPAM talk to: the one with quorum first (-1: none)."""
+    order: tuple[int, ...]
+    """The leaders, those with quorum first: the first that loses a host runs its timeline."""
+    truth: Matrix
     """truth[r]: the health table redirector r would hold after a complete NOP round."""
 
 
@@ -68,8 +74,11 @@ class Cluster:
         t = config.timings
         if Mutation.TIMEOUT_TOO_SHORT in self.mut:
             # A timing change, not a code path: restart 30 s after the block order instead of 60 s.
-            t = Timings(t.heartbeat, t.detect_after, t.timeout, t.fence_at + 30, t.vm_io_death, t.election_after)
+            t = dataclasses.replace(t, restart_after=t.fence_at + 30)
         self.timings = t
+        self.heartbeat = t.heartbeat
+        self.at_partition = config.io_fails_at == "partition"
+        self.blocks = tuple(tuple(h - 1 for h in b) for b in config.blocks)
         self.vms = config.vms
         self.nvm = len(config.vms)
         self.vm_range = tuple(range(self.nvm))
@@ -84,6 +93,7 @@ class Cluster:
         self.net_of = tuple(vm.network for vm in config.vms)
         self.scope = tuple(nets[vm.network].addresses() if vm.network else () for vm in config.vms)
         self.managed = tuple(bool(s) for s in self.scope)
+        self._reach: dict[tuple[object, ...], Matrix] = {}
         self._topo: dict[tuple[object, ...], Topo] = {}
         self._settled: dict[tuple[object, ...], Any] = {}
         self.net_peers = tuple(
@@ -143,13 +153,30 @@ class Cluster:
             leases=frozenset(leases),
             failures=(0, 0),
             failed_back=False,
+            split=frozenset(),
+            lease=(-1,) * n,
+            mute=frozenset(),
+            to_restart=frozenset(),
         )
 
     # -- shared predicates ------------------------------------------------------
 
+    def reach_matrix(self, s: AHVState) -> Matrix:
+        """Who talks to whom: a cut-off host reaches nobody; a split divides the others into its two sides."""
+        key = (s.partitioned, s.split)
+        m = self._reach.get(key)
+        if m is None:
+            part, side = s.partitioned, s.split
+            m = tuple(
+                tuple(a == b or (not part[a] and not part[b] and (a in side) == (b in side)) for b in self.hosts)
+                for a in self.hosts
+            )
+            self._reach[key] = m
+        return m
+
     def topo(self, s: AHVState) -> Topo:
         """The derived reachability tables of a state, cached on the fields they depend on."""
-        key = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.blocks, s.leaders)
+        key = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.split, s.blocks, s.leaders)
         tp = self._topo.get(key)
         if tp is None:
             tp = self._compute_topo(s)
@@ -158,42 +185,48 @@ class Cluster:
 
     def _compute_topo(self, s: AHVState) -> Topo:
         hosts = self.hosts
-        reach = self.reach
+        reach = self.reach_matrix(s)
         serving = tuple(s.host_up[t] and s.cvm_up[t] for t in hosts)
+        quorum = tuple(sum(1 for u in hosts if serving[u] and reach[h][u]) >= self.majority for h in hosts)
+        # Storage quorum: a Stargate commits a write only while its side of the network holds a majority of
+        # the cluster's hosts that run. A crashed CVM on a reachable host is known dead and costs no quorum
+        # (the brief's local-CVM-down failover works on any cluster); a cut network does.
+        squorum = tuple(sum(1 for u in hosts if s.host_up[u] and reach[t][u]) >= self.majority for t in hosts)
+        some_quorum = any(serving[t] and squorum[t] for t in hosts)
+        blocked = tuple(any(h in b for b in s.blocks) for h in hosts)
+        no_quorum_needed = Mutation.STORAGE_WITHOUT_QUORUM in self.mut
         acc = []
         for t in hosts:
             row = []
             for h in hosts:
-                if not serving[t] or h in s.blocks[t]:
+                if not serving[t] or h in s.blocks[t] or not reach[t][h]:
                     row.append(False)
-                elif t == h:
-                    # The isolated host's own Stargate needs its replicas: they refuse once they block the host.
-                    row.append(not (s.partitioned[h] and any(h in s.blocks[u] for u in hosts)))
+                elif squorum[t] or no_quorum_needed:
+                    row.append(True)
                 else:
-                    row.append(not (s.partitioned[t] or s.partitioned[h]))
+                    # A Stargate without a quorum cannot commit a write. Reading "block" of the 45 s rule: a
+                    # cut-off host's own Stargate keeps its VMs going on the local replica until the majority
+                    # fences the host (its first block ack); with no majority anywhere nobody fences, and no
+                    # quorum holds the write: the I/O fails at once. Reading "partition": it fails at once.
+                    row.append(not self.at_partition and t == h and some_quorum and not blocked[h])
             acc.append(tuple(row))
         io_ok = tuple(any(acc[t][h] for t in hosts) for h in hosts)
-        quorum = tuple(sum(1 for u in hosts if serving[u] and reach(s, h, u)) >= self.majority for h in hosts)
         anyone = Mutation.ELECTION_WITHOUT_QUORUM in self.mut
         if Mutation.ELECTION_NEEDS_ALL in self.mut:
             # The mutation: a CVM may lead only if it reaches every CVM (unanimity instead of a majority).
-            eligible = tuple(anyone or all(serving[u] and reach(s, h, u) for u in hosts) for h in hosts)
+            eligible = tuple(anyone or all(serving[u] and reach[h][u] for u in hosts) for h in hosts)
         else:
             eligible = tuple(anyone or q for q in quorum)
-        kept = frozenset(ldr for ldr in s.leaders if serving[ldr] and eligible[ldr])
-        order = sorted(s.leaders)
-        leader_for = tuple(next((ldr for ldr in order if reach(s, h, ldr)), -1) for h in hosts)
-        acting = next((ldr for ldr in order if quorum[ldr]), order[0] if order else -1)
-        conn = tuple(acting >= 0 and s.host_up[h] and s.libvirtd_up[h] and reach(s, acting, h) for h in hosts)
-        # Block orders come from the leader: with none, no order is in flight.
-        ack_from = tuple(t for t in hosts if serving[t] and acting >= 0 and reach(s, acting, t))
+        order = tuple(sorted(s.leaders, key=lambda ldr: (not quorum[ldr], ldr)))
+        by_host = sorted(s.leaders)
+        leader_for = tuple(next((ldr for ldr in by_host if reach[h][ldr]), -1) for h in hosts)
+        acting = order[0] if order else -1
         truth = tuple(tuple(acc[t][r] for t in hosts) for r in hosts)
-        return Topo(tuple(acc), io_ok, serving, quorum, eligible, kept, leader_for, acting, conn, ack_from, truth)
+        return Topo(reach, tuple(acc), io_ok, serving, quorum, eligible, leader_for, acting, order, truth)
 
-    @staticmethod
-    def reach(s: AHVState, a: int, b: int) -> bool:
+    def reach(self, s: AHVState, a: int, b: int) -> bool:
         """Can host a talk to host b over the external network (a host always reaches itself)."""
-        return a == b or not (s.partitioned[a] or s.partitioned[b])
+        return self.reach_matrix(s)[a][b]
 
     @staticmethod
     def serving(s: AHVState, t: int) -> bool:
@@ -218,22 +251,49 @@ class Cluster:
         return self.topo(s).quorum[h]
 
     def leader_for(self, s: AHVState, h: int) -> int:
-        """The leader host h can reach (-1: none)."""
+        """The leader host h believes in: the first it reaches (-1: none)."""
         return self.topo(s).leader_for[h]
 
     def acting_leader(self, s: AHVState) -> int:
-        """The leader that runs HA (the one with quorum when a mutation made two)."""
+        """The leader users start VMs through: the one with quorum when there are two (-1: none)."""
         return self.topo(s).acting
 
+    def driver(self, s: AHVState, h: int) -> int:
+        """The leader that runs host h's HA timeline (-1: its leader left office and nobody took it on yet)."""
+        by = s.watch[h].by
+        return by if by in s.leaders else -1
+
     def conn_ok(self, s: AHVState, leader: int, h: int) -> bool:
-        """Does the leader's once-per-second connection to host h's libvirtd work."""
-        return s.host_up[h] and s.libvirtd_up[h] and self.reach(s, leader, h)
+        """Does the leader's once-per-heartbeat connection to host h's libvirtd work."""
+        return s.host_up[h] and s.libvirtd_up[h] and self.reach_matrix(s)[leader][h]
+
+    def needed_acks(self, s: AHVState, leader: int, h: int) -> tuple[int, ...]:
+        """The Stargates whose ack the leader waits for before host h counts as fenced.
+
+        A leader with quorum waits for every running Stargate it reaches: the majority has
+        written the others out of the cluster, and they load the block orders when they
+        return. A leader without quorum can write nobody out: it waits for every Stargate.
+        """
+        tp = self.topo(s)
+        if tp.quorum[leader] or Mutation.FENCE_REACHABLE_ONLY in self.mut:
+            return tuple(t for t in self.hosts if tp.serving[t] and tp.reach[leader][t])
+        return self.hosts
+
+    def missing_acks(self, s: AHVState, h: int) -> list[int]:
+        """Stargates host h's fence still waits for (empty when no block order is out or it is complete)."""
+        ldr = self.driver(s, h)
+        if self.no_fencing or ldr < 0 or s.watch[h].phase not in FENCE_PHASES:
+            return []
+        return [t for t in self.needed_acks(s, ldr, h) if h not in s.blocks[t]]
 
     def pending_acks(self, s: AHVState, h: int) -> list[int]:
-        """Stargates that got the block order for host h and have not acknowledged it yet."""
-        if self.no_fencing or s.watch[h].phase not in FENCE_PHASES:
+        """Stargates that got the block order for host h, can answer it, and have not yet."""
+        missing = self.missing_acks(s, h)
+        if not missing:
             return []
-        return [t for t in self.topo(s).ack_from if h not in s.blocks[t]]
+        tp = self.topo(s)
+        ldr = s.watch[h].by
+        return [t for t in missing if tp.serving[t] and tp.reach[ldr][t] and t not in s.mute]
 
     def fenced_hosts(self, s: AHVState) -> frozenset[int]:
         if self.no_fencing:
@@ -244,60 +304,120 @@ class Cluster:
         """May CVM h stand for election (it sees a majority, or the mutation ignores quorum)."""
         return self.topo(s).eligible[h]
 
+    def excuse(self, s: AHVState) -> AHVState:
+        """A failure happens now: every host already in its HA timeline may now restart late (restart_by_deadline)."""
+        if all(w.phase in (OK, RESTARTED) or w.due == EXCUSED for w in s.watch):
+            return s
+        return s._replace(watch=tuple(w if w.phase in (OK, RESTARTED) else w._replace(due=EXCUSED) for w in s.watch))
+
+    def detect_delay(self, s: AHVState) -> int:
+        """Seconds to the leader's next heartbeat: a lost connection is noticed then (T0)."""
+        return -s.now % self.heartbeat
+
     # -- consequences in the same instant ----------------------------------------
 
     def settle(self, s: AHVState) -> AHVState:
         if not self.ha:
             return s
-        key = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.blocks, s.leaders, s.elect_timer, s.watch)
+        key = (
+            s.host_up,
+            s.cvm_up,
+            s.libvirtd_up,
+            s.partitioned,
+            s.split,
+            s.blocks,
+            s.leaders,
+            s.elect_timer,
+            s.watch,
+            s.lease,
+            s.now % self.heartbeat,
+        )
         control = self._settled.get(key)
         if control is None:
             control = self._settle_control(s)
             self._settled[key] = control
-        leaders, new_et, new_watch, io_ok = control
+        leaders, new_et, new_watch, new_lease, io_ok, knows = control
         if leaders is not s.leaders or new_et is not s.elect_timer or new_watch is not s.watch:
             s = s._replace(leaders=leaders, elect_timer=new_et, watch=new_watch)
-        return self._settle_io(s, io_ok)
+        if new_lease is not s.lease:
+            s = s._replace(lease=new_lease)
+        s = self._settle_io(s, io_ok)
+        return self._settle_dead(s, knows)
 
     def _settle_control(
         self, s: AHVState
-    ) -> tuple[frozenset[int], tuple[int, ...], tuple[Watch, ...], tuple[bool, ...]]:
-        """Leaders, election timers and HA phases after the instant's consequences (a pure function, cached)."""
+    ) -> tuple[frozenset[int], tuple[int, ...], tuple[Watch, ...], tuple[int, ...], tuple[bool, ...], tuple[bool, ...]]:
+        """Leaders, leases, election timers and HA records after the instant's consequences (pure, cached)."""
         hosts = self.hosts
+        t = self.timings
         tp = self.topo(s)
-        # A leader whose CVM died is gone; one that lost its majority steps down (its Zookeeper session ends).
+        # A leader whose CVM died is gone. One that lost its majority steps down at once, or holds on
+        # until its lease runs out (``step_down``); one that finds its majority again keeps the role.
+        lease = list(s.lease)
+        kept = set()
+        for ldr in s.leaders:
+            if not tp.serving[ldr]:
+                lease[ldr] = -1
+            elif tp.eligible[ldr]:
+                lease[ldr] = -1
+                kept.add(ldr)
+            elif t.leader_lease > 0:
+                if lease[ldr] < 0:
+                    lease[ldr] = t.leader_lease
+                kept.add(ldr)
+        for h in hosts:
+            if h not in kept:
+                lease[h] = -1
+        new_lease = tuple(lease)
+        if new_lease == s.lease:
+            new_lease = s.lease
         leaders = s.leaders
-        if tp.kept != leaders:
-            leaders = tp.kept
+        if kept != leaders:
+            leaders = frozenset(kept)
             tp = self.topo(s._replace(leaders=leaders))
         et = s.elect_timer
         new_et = tuple(
             -1
             if not tp.serving[h] or tp.leader_for[h] >= 0 or not tp.eligible[h]
-            else (et[h] if et[h] >= 0 else self.timings.election_after)
+            else (et[h] if et[h] >= 0 else t.election_after)
             for h in hosts
         )
         if new_et == et:
             new_et = et
-        acting = tp.acting
+        reach = tp.reach
+        delay = -s.now % self.heartbeat
         watch = s.watch
         out = list(watch)
         for h in hosts:
             w = watch[h]
-            if acting >= 0:
-                ok = tp.conn[h]
-                if not ok and w.phase == OK:
-                    out[h] = Watch(LOST, self.timings.detect_after)
-                elif ok and w.phase in (LOST, TIMEOUT):
-                    out[h] = WATCH_OK
-            if w.phase == FENCING and acting >= 0 and not any(h not in s.blocks[t] for t in tp.ack_from):
-                # The 60 s to the restart count from the last ack: the isolated VMs' first failed I/O is at
-                # the latest then, so they are dead (45 s) before the restart even when acks come late.
-                out[h] = Watch(FENCED, self.timings.restart_wait)
+            conn = tuple(s.host_up[h] and s.libvirtd_up[h] and reach[ldr][h] for ldr in tp.order)
+            if w.phase != OK and w.by not in leaders and tp.order:
+                # Its leader left office: the HA record is in the cluster's store, and the first leader
+                # in office carries it on where it stands (elect_leader names what it inherits).
+                w = w._replace(by=tp.order[0])
+                out[h] = w
+            if w.phase == OK:
+                lost_by = next((ldr for ldr, ok in zip(tp.order, conn, strict=True) if not ok), -1)
+                if lost_by >= 0:
+                    out[h] = Watch(LOST, t.detect_after + delay, lost_by, t.restart_after + delay)
+                continue
+            if w.by not in leaders:
+                continue
+            ok = s.host_up[h] and s.libvirtd_up[h] and reach[w.by][h]
+            if ok and w.phase in (LOST, TIMEOUT):
+                out[h] = WATCH_OK
+            elif w.phase == FENCING and not self.no_fencing:
+                needed = self.needed_acks(s._replace(leaders=leaders), w.by, h)
+                if all(h in s.blocks[u] for u in needed):
+                    # The 60 s to the restart count from the last ack: the isolated VMs' first failed I/O is at
+                    # the latest then, so they are dead (45 s) before the restart even when acks come late.
+                    out[h] = w._replace(phase=FENCED, timer=t.restart_wait)
         new_watch = tuple(out)
         if new_watch == watch:
             new_watch = watch
-        return leaders, new_et, new_watch, tp.io_ok
+        # The leader learns from a host's libvirtd which VMs run there: it may take on a dead one's restart.
+        knows = tuple(new_watch[h].phase == OK and any(self.conn_ok(s, ldr, h) for ldr in leaders) for h in hosts)
+        return leaders, new_et, new_watch, new_lease, tp.io_ok, knows
 
     def _settle_io(self, s: AHVState, io_ok: tuple[bool, ...]) -> AHVState:
         """A VM doing I/O sees its first failed I/O when no Stargate accepts its host; a working path clears it."""
@@ -325,6 +445,24 @@ class Cluster:
         if new_copies is not None:
             s = s._replace(copies=tuple(new_copies))
         return s
+
+    def _settle_dead(self, s: AHVState, knows: tuple[bool, ...]) -> AHVState:
+        """A VM placed on a host the leader reaches, with no copy running there, is owed a restart.
+
+        This is who restarts a VM that died while its host's timeline was cancelled (the host
+        came back before the block order): the leader sees it is not running and takes it on.
+        """
+        if Mutation.FORGET_DEAD_VMS in self.mut:
+            return s
+        owed = None
+        for vm in self.vm_range:
+            h = s.placement[vm]
+            if h >= 0 and knows[h] and not any(c.host == h for c in s.copies[vm]):
+                owed = (owed or set()) | {vm}
+        if owed is None:
+            return s
+        placement = tuple(-1 if vm in owed else h for vm, h in enumerate(s.placement))
+        return s._replace(placement=placement, to_restart=s.to_restart | owed)
 
     # -- helpers for actions ----------------------------------------------------
 

@@ -22,7 +22,13 @@ from ahvlab.model.mutations import MUTATIONS, Mutation, UnknownMutation, mutatio
 
 SUBMODELS = ("storage", "ha", "ipam")
 """storage: redirector, sessions, Frodo queues; ha: time, failures, leader, fencing, restart; ipam: DHCP leases."""
-FAILURES = ("cvm", "host", "partition", "libvirtd")
+FAILURES = ("cvm", "host", "partition", "libvirtd", "split", "block", "no_ack")
+"""Every failure kind: a CVM crash, a host crash, one host cut off, a libvirtd loss, the hosts divided into two
+sides, a block of hosts lost together, a Stargate that never answers a block order."""
+DEFAULT_FAILURES = frozenset(FAILURES[:4])
+"""The kinds a config has unless it says otherwise (the later kinds are asked for by name)."""
+IO_FAILS_AT = ("block", "partition")
+"""The two readings of the brief's 45 s rule: a cut-off host's I/O fails from the first block, or at once."""
 IO_PATHS = ("classic", "frodo")
 HA_MODES = ("best_effort", "guarantee")
 ADMISSION_METHODS = ("mthm", "mthm+z3", "exact")
@@ -39,6 +45,8 @@ class Timings:
     restart_after: int = 120
     vm_io_death: int = 45
     election_after: int = 20
+    leader_lease: int = 0
+    """Seconds a leader that lost its quorum keeps acting before it steps down (0: at once)."""
 
     @property
     def fence_at(self) -> int:
@@ -102,7 +110,7 @@ class Config:
     vms: tuple[VMConfig, ...] = field(default_factory=_default_vms)
     networks: tuple[NetworkConfig, ...] = field(default_factory=_default_networks)
     submodels: frozenset[str] = frozenset(SUBMODELS)
-    failures: frozenset[str] = frozenset(FAILURES)
+    failures: frozenset[str] = DEFAULT_FAILURES
     max_cvm_failures: int = 1
     """CVM crashes allowed in one run."""
     max_host_failures: int = 1
@@ -119,6 +127,12 @@ class Config:
     """The host whose CVM holds the Acropolis leadership at the start."""
     mutations: frozenset[Mutation] = frozenset()
     """The what-ifs switched on (names are turned into :class:`Mutation` members when the config is built)."""
+    io_fails_at: str = "block"
+    """A cut-off host's VMs see their first failed I/O at the first block ack ("block") or at once ("partition")."""
+    blocks: tuple[tuple[int, ...], ...] = ()
+    """Failure kind ``block``: groups of hosts (numbered from 1) that fail together."""
+    waits: tuple[int, ...] = ()
+    """Durations (s) the ``wait`` action may let pass between deadlines: failures at chosen instants."""
 
     def __post_init__(self) -> None:
         try:
@@ -184,6 +198,7 @@ def _validate(c: Config) -> None:
     if not isinstance(c.leader, int) or not 1 <= c.leader <= len(c.host_memory):
         raise _fail("leader", f"no host {c.leader!r}", f"a host number from 1 to {len(c.host_memory)}")
     _validate_timings(c.timings)
+    _validate_failure_shapes(c)
     nets: dict[str, NetworkConfig] = {}
     for i, net in enumerate(c.networks, start=1):
         if not net.name or net.name in nets:
@@ -213,11 +228,34 @@ def _validate(c: Config) -> None:
             )
 
 
+def _validate_failure_shapes(c: Config) -> None:
+    if c.io_fails_at not in IO_FAILS_AT:
+        raise _fail("io_fails_at", f"unknown reading {c.io_fails_at!r}", " or ".join(repr(x) for x in IO_FAILS_AT))
+    seen: set[int] = set()
+    for i, block in enumerate(c.blocks, start=1):
+        if not isinstance(block, tuple) or not block:
+            raise _fail(f"blocks[{i}]", f"block {block!r} holds no hosts", "a list of host numbers, e.g. [1, 2]")
+        for h in block:
+            if not isinstance(h, int) or isinstance(h, bool) or not 1 <= h <= len(c.host_memory):
+                raise _fail(f"blocks[{i}]", f"no host {h!r}", f"host numbers from 1 to {len(c.host_memory)}")
+            if h in seen:
+                raise _fail(f"blocks[{i}]", f"host {h} is in two blocks", "blocks that share no host")
+            seen.add(h)
+    if "block" in c.failures and not c.blocks:
+        raise _fail("blocks", "failure kind 'block' needs the blocks of hosts", "blocks = [[1, 2], ...]")
+    if "split" in c.failures and len(c.host_memory) < 2:
+        raise _fail("failures", "failure kind 'split' needs two hosts or more", "a cluster of at least 2 hosts")
+    for w in c.waits:
+        if not isinstance(w, int) or isinstance(w, bool) or w < 1:
+            raise _fail("waits", f"{w!r} is not a positive number of seconds", "a list of integers >= 1")
+
+
 def _validate_timings(t: Timings) -> None:
     for f in dataclasses.fields(t):
         v = getattr(t, f.name)
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise _fail(f"timings.{f.name}", f"{v!r} is not a positive number of seconds", "an integer >= 1")
+        low = 0 if f.name == "leader_lease" else 1
+        if not isinstance(v, int) or isinstance(v, bool) or v < low:
+            raise _fail(f"timings.{f.name}", f"{v!r} is not a usable number of seconds", f"an integer >= {low}")
     if t.restart_after <= t.fence_at:
         raise _fail(
             "timings.restart_after",
@@ -281,6 +319,9 @@ _TOP_KEYS = {
     "timings",
     "leader",
     "mutations",
+    "io_fails_at",
+    "blocks",
+    "waits",
 }
 
 
@@ -377,6 +418,12 @@ def _net_from(key: str, d: Any) -> NetworkConfig:
     return NetworkConfig(**kw)
 
 
+def _blocks(v: Any) -> tuple[tuple[int, ...], ...]:
+    if not isinstance(v, list) or not all(isinstance(b, list) for b in v):
+        raise _type_error("blocks", v, "a list of lists of host numbers, e.g. [[1, 2], [3, 4]]")
+    return tuple(tuple(_int(f"blocks[{i}]", h) for h in b) for i, b in enumerate(v, start=1))
+
+
 def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str | None = None) -> Config:
     """Build a Config from a TOML table (a whole file, or a scenario's ``[cluster]`` table).
 
@@ -415,6 +462,15 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
             if not isinstance(t["largest_host_rule"], bool):
                 raise _type_error("largest_host_rule", t["largest_host_rule"], "true or false")
             kw["largest_host_rule"] = t["largest_host_rule"]
+        if "io_fails_at" in t:
+            kw["io_fails_at"] = _str("io_fails_at", t["io_fails_at"])
+        if "blocks" in t:
+            kw["blocks"] = _blocks(t["blocks"])
+        if "waits" in t:
+            ws = t["waits"]
+            if not isinstance(ws, list):
+                raise _type_error("waits", ws, "a list of seconds, e.g. [10]")
+            kw["waits"] = tuple(sorted({_int("waits", w) for w in ws}))
         if "timings" in t:
             tt = _table("timings", t["timings"], _TIMING_KEYS)
             kw["timings"] = Timings(**{k: _int(f"timings.{k}", v) for k, v in tt.items()})
@@ -474,6 +530,9 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "timings": {f.name: getattr(c.timings, f.name) for f in dataclasses.fields(Timings)},
         "leader": c.leader,
         "mutations": sorted(m.value for m in c.mutations),
+        "io_fails_at": c.io_fails_at,
+        "blocks": [list(b) for b in c.blocks],
+        "waits": list(c.waits),
     }
 
 

@@ -46,8 +46,28 @@ GUARANTEE = Config(
 )
 """Guarantee mode's cluster (the scenario what-if-segments-shared-wrongly): the home of its mutation."""
 
-HOMES: dict[Mutation, tuple[str, Config]] = {Mutation.SEGMENTS_NOT_SHARED_CORRECTLY: ("guarantee", GUARANTEE)}
-"""A mutation that only matters in another config than the default one, and that config's name."""
+TWO_LEADERS = default_config().with_mutations(Mutation.ELECTION_WITHOUT_QUORUM)
+"""The default cluster where a CVM may lead without quorum: the home of a mutation of what a second leader does."""
+
+HOMES: dict[Mutation, tuple[str, Config]] = {
+    Mutation.SEGMENTS_NOT_SHARED_CORRECTLY: ("guarantee", GUARANTEE),
+    Mutation.FENCE_REACHABLE_ONLY: ("two-leaders", TWO_LEADERS),
+}
+"""A mutation that only matters in another config than the default one, and that config's name.
+
+A home config may itself break properties (two-leaders breaks at_most_one_leader): a
+mutation checked there is caught by what it breaks beyond its home's own violations.
+"""
+
+CONFIGS: dict[str, Config] = {"default": default_config(), **dict(HOMES.values())}
+
+BOUNDS: dict[str, int] = {"election_without_quorum": 40_000, "two-leaders": 40_000, "fence_reachable_only": 40_000}
+"""Rows whose graph is too large to check whole in CI (by mutation or home config), and the states they explore.
+
+With two leaders acting at once (each CVM its own belief, each fencing and restarting), the
+default config's graph passes 370,000 states; what the rows find is found within 40,000.
+The cells say "holds (within 40000 states)" for the rest.
+"""
 
 
 def home(mutation: Mutation) -> tuple[str, Config]:
@@ -124,16 +144,26 @@ def _row_json(r: Row) -> dict[str, Any]:
     }
 
 
-def check_row(mutation: Mutation | None, max_states: int | None = None, config: str = "default") -> Row:
-    """One mutation's check with ``--continue`` (None: the home ``config`` unmutated): every property it violates."""
+def check_row(
+    mutation: Mutation | None,
+    max_states: int | None = None,
+    config: str = "default",
+    baseline: Row | None = None,
+) -> Row:
+    """One check with ``--continue`` of a mutation on its home config (None: ``config`` unmutated).
+
+    ``baseline``: the home config's own row; what it already breaks does not count as caught.
+    """
     if mutation is not None:
         config, base = home(mutation)
         spec = AHVSpec(base.with_mutations(mutation))
     else:
-        spec = AHVSpec(dict(HOMES.values()).get(config, default_config()))
-    result = check(spec, Options(keep_going=True, max_states=max_states))
+        spec = AHVSpec(CONFIGS.get(config, default_config()))
+    bounds = [b for b in (BOUNDS.get(config), BOUNDS.get(str(mutation)), max_states) if b is not None]
+    result = check(spec, Options(keep_going=True, max_states=min(bounds) if bounds else None))
     props = (*(i.name for i in spec.invariants()), *(p.name for p in temporal_properties(spec)))
-    caught = {v.name: len(v.trace) for v in result.all_violations() if v.name in props}
+    already = baseline.caught_by if baseline is not None and mutation is not None else {}
+    caught = {v.name: len(v.trace) for v in result.all_violations() if v.name in props and v.name not in already}
     caught = {p: caught[p] for p in props if p in caught}  # in the spec's order, as the columns are
     return Row(str(mutation) if mutation else None, config, props, caught, result.figures.distinct, result.complete)
 
@@ -148,8 +178,11 @@ def compute(
     chosen = list(Mutation) if mutations is None else mutations
     configs = ["default", *dict.fromkeys(home(m)[0] for m in chosen if home(m)[0] != "default")]
     rows = []
+    baselines: dict[str, Row] = {}
     for config, m in [*((c, None) for c in configs), *((home(m)[0], m) for m in chosen)]:
-        row = check_row(m, max_states, config)
+        row = check_row(m, max_states, config, baselines.get(config))
+        if m is None:
+            baselines[config] = row
         if progress is not None:
             progress(row)
         rows.append(row)

@@ -27,6 +27,9 @@ class Mutation(StrEnum):
     NO_RESTART = "no_restart"
     DHCP_LOCAL_ONLY = "dhcp_local_only"
     ELECTION_NEEDS_ALL = "election_needs_all"
+    FORGET_DEAD_VMS = "forget_dead_vms"
+    STORAGE_WITHOUT_QUORUM = "storage_without_quorum"
+    FENCE_REACHABLE_ONLY = "fence_reachable_only"
 
     @property
     def doc(self) -> str:
@@ -50,6 +53,12 @@ _DOCS: dict[Mutation, str] = {
     "VXLAN tunnel",
     Mutation.ELECTION_NEEDS_ALL: "an election needs every CVM instead of a majority: after one CVM is lost no "
     "leader is ever elected",
+    Mutation.FORGET_DEAD_VMS: "a VM that died while its host was cut off is forgotten when HA cancels: nobody "
+    "restarts it (caught by no_orphan_vm with two failures: partition + CVM crash of its host)",
+    Mutation.STORAGE_WITHOUT_QUORUM: "a Stargate serves I/O without a storage quorum: a cut-off host's own Stargate "
+    "serves it forever (caught by no_io_from_fenced_host at T60)",
+    Mutation.FENCE_REACHABLE_ONLY: "a leader without quorum waits only for the acks of the Stargates it reaches "
+    "(caught with election_without_quorum by no_io_from_fenced_host at T60)",
 }
 
 MUTATIONS: dict[str, str] = {m.value: m.doc for m in Mutation}

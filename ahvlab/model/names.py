@@ -32,6 +32,8 @@ def expression_names(cl: Cluster, p: Picture, state: AHVState) -> dict[str, Any]
         "address": {name: v.address for name, v in p.vm.items()},
         "blocked": {h: r.blocks for h, r in p.host.items()},
         "ha": {h: r.ha_phase for h, r in p.host.items()},
+        "deadline": {h: r.deadline for h, r in p.host.items()},
+        "missing_acks": {h: frozenset(r.acks_missing) for h, r in p.host.items()},
         "up_hosts": tuple(h for h, r in p.host.items() if r.up),
         "leader": p.leader,
         "leaders": p.leaders,

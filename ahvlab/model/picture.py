@@ -64,7 +64,23 @@ class HostPicture(NamedTuple):
     reserve: int | None
     """Guarantee mode: the failover capacity this host holds (the largest segment total from any one other host)."""
     acks_pending: tuple[int, ...] = ()
-    """While HA fences this host: the Stargates that got the block order and have not acknowledged it yet."""
+    """While HA fences this host: the Stargates that got the block order and can answer it, and have not yet."""
+    acks_missing: tuple[int, ...] = ()
+    """While HA fences this host: every Stargate the fence still waits for (pending, hung or out of reach)."""
+    acks_hung: bool = False
+    """Failure kind no_ack: this host's Stargate serves I/O but never answers a block order."""
+    cut_off: bool = False
+    """This host reaches no majority of the running CVMs (a partition or a split's minority side)."""
+    side: int = 1
+    """Failure kind split: the side of the network it is on (1: host 1's side, 2: the other)."""
+    ha_by: int | None = None
+    """The leader that runs this host's HA timeline (None while ``ok``)."""
+    deadline: int = -1
+    """When this host's VMs must run again (T0 + restart_after; -1: none, -2: missed, -3: a later failure excused it)."""
+    believes_leader: int | None = None
+    """The leader this host's CVM believes in: the first it reaches (None: none)."""
+    lease_until: int = -1
+    """A leader without quorum: when its lease runs out and it steps down (model time; -1: none)."""
 
 
 class VMPicture(NamedTuple):
@@ -113,6 +129,10 @@ class Picture(NamedTuple):
     """Failures used so far in this run, by kind: ``cvm`` and ``host``."""
     failed_back: bool
     """Some failback (quiesce, then kill) has completed."""
+    split: frozenset[int] = frozenset()
+    """Failure kind split: the hosts of the side without host 1 (empty: no split)."""
+    to_restart: frozenset[str] = frozenset()
+    """VMs HA owes a restart outside a host's timeline (found dead on a host it reaches, or no room before)."""
 
     @property
     def leader(self) -> int | None:
@@ -136,6 +156,8 @@ def _status(cl: Cluster, s: AHVState, vm: int) -> str:
     h = s.placement[vm]
     if any(c.host == h for c in s.copies[vm]):
         return "running"
+    if vm in s.to_restart:
+        return "restarting"
     if h < 0:
         return "failed" if cl.vms[vm].host is not None else "off"
     if cl.ha and s.watch[h].phase != OK:
@@ -168,6 +190,7 @@ def picture(cl: Cluster, s: AHVState) -> Picture:
             used[c.host] += cl.vm_memory[vm]
     reserves, segments = _reserves(cl, s)
     hosts: dict[int, HostPicture] = {}
+    tp = cl.topo(s)
     for h in cl.hosts:
         w = s.watch[h]
         hosts[h + 1] = HostPicture(
@@ -187,6 +210,14 @@ def picture(cl: Cluster, s: AHVState) -> Picture:
             free_memory=cl.config.host_memory[h] - used[h],
             reserve=reserves[h],
             acks_pending=tuple(t + 1 for t in cl.pending_acks(s, h)),
+            acks_missing=tuple(t + 1 for t in cl.missing_acks(s, h)),
+            acks_hung=h in s.mute,
+            cut_off=not tp.quorum[h],
+            side=2 if h in s.split else 1,
+            ha_by=w.by + 1 if w.phase != OK and w.by >= 0 else None,
+            deadline=w.due if w.due < -1 else _due(now, w.due),
+            believes_leader=_plus_one(tp.leader_for[h]) if tp.leader_for[h] >= 0 else None,
+            lease_until=_due(now, s.lease[h]),
         )
     vms: dict[str, VMPicture] = {}
     for vm in cl.vm_range:
@@ -223,6 +254,8 @@ def picture(cl: Cluster, s: AHVState) -> Picture:
         leases=frozenset((cl.vm_names[v], cl.scope[v][a]) for v, a in s.leases),
         failures={"cvm": s.failures[0], "host": s.failures[1]},
         failed_back=s.failed_back,
+        split=frozenset(h + 1 for h in s.split),
+        to_restart=frozenset(cl.vm_names[v] for v in s.to_restart),
     )
 
 
@@ -237,7 +270,11 @@ _PHASE_EVENT = {
 
 
 def deadlines(cl: Cluster, p: Picture) -> list[Deadline]:
-    """Every pending timer, soonest first: ``Deadline(60, "host 2", "HA timeout ends: fence")``."""
+    """Every pending timer, soonest first: ``Deadline(60, "host 2", "HA timeout ends: fence")``.
+
+    The promise of ``restart_by_deadline`` is listed only when the host's timeline would not
+    keep it (no step scheduled, or the next one after the deadline): otherwise it is the restart.
+    """
     death = cl.timings.vm_io_death
     out: list[Deadline] = []
     for h in p.host.values():
@@ -247,6 +284,11 @@ def deadlines(cl: Cluster, p: Picture) -> list[Deadline]:
             if h.ha_phase in (FENCED, WAITING, FENCING) and vms:
                 event = f"restart {', '.join(vms)}"
             out.append(Deadline(h.ha_due, f"host {h.id}", event))
+        late = h.ha_due < 0 or h.ha_due > h.deadline  # the timeline will not restart them by then
+        if h.deadline >= 0 and h.ha_phase not in (OK, RESTARTED) and late:
+            out.append(Deadline(h.deadline, f"host {h.id}", "its VMs must run again (restart_by_deadline)"))
+        if h.lease_until >= 0:
+            out.append(Deadline(h.lease_until, f"host {h.id}", "its lease runs out: the leader steps down"))
         if h.election_due >= 0:
             out.append(Deadline(h.election_due, f"host {h.id}", "its CVM stands for Acropolis leader"))
     for v in p.vm.values():

@@ -21,8 +21,18 @@ from ahvlab.checker.spec import Property
 from ahvlab.model.cluster import Cluster
 from ahvlab.model.state import CONNECTED, AHVState, Session
 
-HA_TIMELINE = ("tick", "start_timeout", "fence_host", "ack_block", "vm_dies", "restart_vms", "elect_leader")
-"""The leader's failure handling: T0 -> T20 -> T60 (block, acks) -> T120 restart; elections on the way."""
+HA_TIMELINE = (
+    "tick",
+    "start_timeout",
+    "fence_host",
+    "ack_block",
+    "vm_dies",
+    "restart_vms",
+    "restart_vm",
+    "elect_leader",
+    "step_down",
+)
+"""The leader's failure handling: T0 -> T20 -> T60 (block, acks) -> T120 restart; owed restarts, elections."""
 SESSION_PATH = ("nop_probe", "drop_session", "login", "finish_login", "quiesce", "kill_remote_sessions")
 """The redirector and QEMU/Frodo: probe health, drop dead sessions, log in again, fail back."""
 
@@ -35,7 +45,7 @@ def _fair(present: Collection[str], names: Iterable[str]) -> dict[str, Literal["
 def _runs(cl: Cluster, s: AHVState, vm: int) -> bool:
     """The VM runs where the cluster placed it, on a host the cluster can reach, and its I/O works."""
     h = s.placement[vm]
-    if h < 0 or not (s.host_up[h] and s.libvirtd_up[h] and not s.partitioned[h]):
+    if h < 0 or not (s.host_up[h] and s.libvirtd_up[h] and cl.has_quorum(s, h)):
         return False
     return any(c.host == h and c.io_timer < 0 for c in s.copies[vm])
 
@@ -124,7 +134,8 @@ def leader_elected(cl: Cluster, present: Collection[str]) -> Property:
         leaderless_majority,
         lambda s: not leaderless_majority(s),
         "a leader is eventually elected when a majority is healthy",
-        _fair(present, ("tick", "elect_leader")),
+        # Time passes only once the steps due now have happened (a dead VM reaped, an ack in): they are fair too.
+        _fair(present, HA_TIMELINE),
     )
 
 

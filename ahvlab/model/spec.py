@@ -66,8 +66,13 @@ class AHVSpec(Spec):
         return self._properties
 
     def view(self, s: AHVState) -> tuple[Any, ...]:
-        """Everything but ``now``: timers are already held as seconds left."""
-        return s[1:]
+        """Everything but ``now``: timers are already held as seconds left.
+
+        With a heartbeat longer than 1 s the instant within the heartbeat decides when a lost
+        connection is noticed, so it is part of the view.
+        """
+        hb = self.cluster.heartbeat
+        return s[1:] if hb == 1 else (s.now % hb, *s[1:])
 
     def time_of(self, state: Any) -> float | None:
         return state.now
@@ -83,14 +88,21 @@ class AHVSpec(Spec):
         kinds = {
             "crash_cvm": "cvm",
             "crash_host": "host",
-            "recover_host": "host",
+            "recover_host": "host or block",
+            "split_network": "split",
+            "heal_split": "split",
+            "block_outage": "block",
+            "stop_acks": "no_ack",
+            "resume_acks": "no_ack",
             "partition_host": "partition",
             "heal_partition": "partition",
             "kill_libvirtd": "libvirtd",
             "restart_libvirtd": "libvirtd",
         }
         kind = kinds.get(action)
-        if kind is not None and kind not in cfg.failures and (kind == "cvm" or self.ha is not None):
+        if action == "wait" and self.ha is not None:
+            return "this config chooses no durations to wait (waits = [10], say, or a scenario's wait = 10 step)"
+        if kind is not None and not set(kind.split(" or ")) & cfg.failures and (kind == "cvm" or self.ha is not None):
             if kind == "cvm":
                 return "CVM failures are not switched on in this config"
             return f"'{kind}' failures are not switched on in this config (failures: {', '.join(sorted(cfg.failures))})"

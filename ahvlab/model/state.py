@@ -32,7 +32,8 @@ FENCED = "fenced"
 WAITING = "waiting"
 """Mutation no_fencing: no block order was sent; waiting for the restart."""
 RESTARTED = "restarted"
-"""T120: the host's VMs were restarted elsewhere; the host stays out until it recovers."""
+"""T120: the host's VMs were restarted elsewhere (one ``restart_vms`` step per VM); the host stays out until it
+recovers."""
 WATCH_PHASES = (OK, LOST, TIMEOUT, FENCING, FENCED, WAITING, RESTARTED)
 
 
@@ -54,13 +55,21 @@ class Copy(NamedTuple):
 
 
 class Watch(NamedTuple):
-    """The leader's failure detection of one host: an HA phase and its timer."""
+    """The HA record of one host: its phase and timer, the leader that drives it, the 120 s deadline."""
 
     phase: str
     timer: int
+    by: int = -1
+    """The leader whose connection to the host failed and who runs its timeline (-1 while ``ok``)."""
+    due: int = -1
+    """Seconds left to T0 + restart_after (-1: no deadline; MISSED, EXCUSED below)."""
 
 
 WATCH_OK = Watch(OK, -1)
+MISSED = -2
+"""``Watch.due`` once model time has passed the deadline without the host's restart."""
+EXCUSED = -3
+"""``Watch.due`` once another failure came after this host's T0: a late restart is explained, not tracked."""
 
 
 class AHVState(NamedTuple):
@@ -71,6 +80,7 @@ class AHVState(NamedTuple):
     cvm_up: tuple[bool, ...]
     libvirtd_up: tuple[bool, ...]
     partitioned: tuple[bool, ...]
+    """partitioned[h]: host h is cut off from every other host (failure kind ``partition``)."""
     health: tuple[tuple[bool, ...], ...]
     """health[r][t]: does the redirector of host r believe Stargate t is up (last NOP answer)."""
     copies: tuple[tuple[Copy, ...], ...]
@@ -78,6 +88,7 @@ class AHVState(NamedTuple):
     placement: tuple[int, ...]
     """Per VM, the host the cluster runs it on (-1: off, or failed without capacity)."""
     leaders: frozenset[int]
+    """The CVMs that believe they lead (a follower believes in the leader it reaches)."""
     elect_timer: tuple[int, ...]
     watch: tuple[Watch, ...]
     blocks: tuple[frozenset[int], ...]
@@ -91,3 +102,11 @@ class AHVState(NamedTuple):
     """(CVM crashes, host-level failures) used so far in this run."""
     failed_back: bool
     """History: some failback (quiesce, then kill) has completed."""
+    split: frozenset[int]
+    """Failure kind ``split``: the hosts of the side that does not hold host 1 (empty: no split)."""
+    lease: tuple[int, ...]
+    """lease[h]: seconds left of leader h's lease after it lost its quorum (-1: none running)."""
+    mute: frozenset[int]
+    """Failure kind ``no_ack``: Stargates that serve I/O and answer NOPs but never answer a block order."""
+    to_restart: frozenset[int]
+    """VMs HA owes a restart outside a host's timeline: found dead on a host it reaches, or no room before."""

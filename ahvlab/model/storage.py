@@ -60,10 +60,11 @@ class Storage(Component):
         for h in self.cl.hosts:
             if s.host_up[h] and s.cvm_up[h]:
                 up = (*s.cvm_up[:h], False, *s.cvm_up[h + 1 :])
-                yield (
-                    {"host": h + 1},
-                    self.cl.settle(s._replace(cvm_up=up, failures=(s.failures[0] + 1, s.failures[1]))),
+                # A crash also ends a hung block-order handler (failure kind no_ack): it boots fresh.
+                nxt = self.cl.excuse(s)._replace(
+                    cvm_up=up, failures=(s.failures[0] + 1, s.failures[1]), mute=s.mute - {h}
                 )
+                yield {"host": h + 1}, self.cl.settle(nxt)
 
     @action
     def recover_cvm(self, s: AHVState) -> Succ:
@@ -266,7 +267,21 @@ class Storage(Component):
             ok = self._wf_copies[k1] = self._copies_well_formed(s)
         if not ok:
             return False
-        k2 = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.health, s.leaders, s.elect_timer, s.watch, s.blocks)
+        k2 = (
+            s.host_up,
+            s.cvm_up,
+            s.libvirtd_up,
+            s.partitioned,
+            s.health,
+            s.leaders,
+            s.elect_timer,
+            s.watch,
+            s.blocks,
+            s.split,
+            s.lease,
+            s.mute,
+            s.to_restart,
+        )
         ok = self._wf_hosts.get(k2)
         if ok is None:
             ok = self._wf_hosts[k2] = self._hosts_well_formed(s)
@@ -347,6 +362,12 @@ class Storage(Component):
         if any(w.timer < -1 for w in s.watch) or any(t < -1 for t in s.elect_timer):
             return False
         if any(b - set(cl.hosts) for b in s.blocks):
+            return False
+        if len(s.lease) != n or any(s.lease[h] >= 0 and h not in s.leaders for h in cl.hosts):
+            return False
+        if s.split - frozenset(range(1, n)) or s.mute - set(cl.hosts):
+            return False
+        if s.to_restart - set(cl.vm_range) or any(s.placement[vm] >= 0 for vm in s.to_restart):
             return False
         return not any(h in b for b in s.blocks for h in cl.hosts if h in b and s.watch[h].phase not in FENCE_PHASES)
 

@@ -33,6 +33,8 @@ from ahvlab.scenarios.locate import Locator
 
 TICK = "tick"
 """The action a ``wait = true`` step takes: the model's jump to its next deadline."""
+WAIT = "wait"
+"""The action a ``wait = 10`` step takes: the AHV model lets that many seconds pass (its config ``waits``)."""
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _TIME_AT = re.compile(r"^\s*T\s*\+\s*(\d+(?:\.\d+)?)\s*$")
@@ -423,6 +425,10 @@ def _build(r: _Reader, data: dict[str, Any], text: str, default_name: str) -> Sc
         if constants:
             raise r.fail(("constants",), "applies only to a scenario with spec = 'file.py:Class'", "[cluster]")
         config = _config(r, cluster, mutations, ha_mode)
+        # A ``wait = 10`` step needs the model to offer that wait: the script's durations join the config's.
+        waits = {int(st.params["seconds"]) for st in steps if st.action == WAIT}
+        if waits - set(config.waits):
+            config = dataclasses.replace(config, waits=tuple(sorted(waits | set(config.waits))))
     else:
         if cluster is not None:
             raise r.fail(("cluster",), "applies to the AHV model only", "no [cluster] with spec = ...")
@@ -455,13 +461,22 @@ def _build(r: _Reader, data: dict[str, Any], text: str, default_name: str) -> Sc
 def _step(r: _Reader, i: int, t: dict[str, Any]) -> ScriptStep:
     path: tuple[str | int, ...] = ("step", i)
     wait = t.get("wait", False)
+    seconds = None
     if not isinstance(wait, bool):
-        raise r.fail((*path, "wait"), f"is {_kind(wait)}", "true (jump to the next deadline)")
+        if not isinstance(wait, int) or wait < 1:
+            raise r.fail(
+                (*path, "wait"), f"is {_kind(wait)}", "true (jump to the next deadline) or a number of seconds >= 1"
+            )
+        seconds, wait = wait, True
     if wait and "do" in t:
         raise r.fail(
             (*path, "wait"), "a step either waits or does an action, not both", "either do = ... or wait = true"
         )
-    if wait:
+    if seconds is not None:
+        if "with" in t:
+            raise r.fail((*path, "with"), "a step that waits takes no parameters", "wait = 10 alone")
+        action = WAIT
+    elif wait:
         action = TICK
     else:
         action = r.text(t, (*path, "do"), required=True)
@@ -477,6 +492,8 @@ def _step(r: _Reader, i: int, t: dict[str, Any]) -> ScriptStep:
     if time is not None and (isinstance(time, bool) or not isinstance(time, int | float) or time < 0):
         raise r.fail((*path, "time"), f"is {_kind(time)}", "the model time in seconds after this step, e.g. 60")
     say = r.text(t, (*path, "say"))
+    if seconds is not None:
+        params = {"seconds": seconds}
     return ScriptStep(i + 1, action, dict(params), say, None if time is None else float(time), r.where.line_of(path))
 
 
@@ -626,7 +643,7 @@ def _check_names(r: _Reader, scenario: Scenario) -> None:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             if scenario.config is not None and st.action in _all_ahv_actions():
                 hint = " in this cluster: its [cluster] failures or submodels leave it out"
-            key = "wait" if st.action == TICK else "do"
+            key = "wait" if st.action in (TICK, WAIT) else "do"
             raise r.fail(
                 ("step", i, key), f"the model has no action {st.action!r}{hint}", f"one of: {', '.join(actions)}"
             )

@@ -222,7 +222,7 @@ def test_two_workers_give_the_ahv_default_models_figures():
     from ahvlab.model import AHVSpec
 
     two = search(AHVSpec(), Options(workers=2))
-    assert (two.verdict, two.figures.distinct) == ("ok", 7537)
+    assert (two.verdict, two.figures.distinct) == ("ok", 17450)
 
 
 # -- the command line -------------------------------------------------------------------------

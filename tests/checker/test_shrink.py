@@ -46,8 +46,8 @@ def test_the_seed_is_random_by_default_and_always_printed(capsys):
 
 
 def test_a_200_step_walk_under_no_fencing_shrinks_to_the_bfs_length():
-    v = simulate_shrinking(AHVSpec(default_config().with_mutations("no_fencing")), 100, 200, 1).violation
-    assert v is not None and (v.name, v.shrunk_from, len(v.trace)) == ("no_phantom_vm", 14, 8)
+    v = simulate_shrinking(AHVSpec(default_config().with_mutations("no_fencing")), 100, 200, 3).violation
+    assert v is not None and (v.name, v.shrunk_from, len(v.trace)) == ("no_phantom_vm", 13, 8)
     assert v.blame == "VM1 runs on host 1 and host 3"
 
 

@@ -9,6 +9,7 @@ import pytest
 from ahvlab.checker.engine import Options, bfs
 from ahvlab.cli import main
 from ahvlab.model import AHVSpec, default_config
+from ahvlab.model.matrix import BOUNDS
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,9 @@ from ahvlab.model import AHVSpec, default_config
     ],
 )
 def test_each_violation_of_a_mutated_model_names_what_made_it_false(mutation, blames):
-    r = bfs(AHVSpec(default_config().with_mutations(mutation)), Options(keep_going=True))
+    r = bfs(
+        AHVSpec(default_config().with_mutations(mutation)), Options(keep_going=True, max_states=BOUNDS.get(mutation))
+    )
     assert {v.name: v.blame for v in r.violations} == blames
 
 

@@ -14,7 +14,7 @@ from ahvlab.model.picture import Deadline, SessionPicture
 def test_format_state_is_the_picture_with_hosts_from_1_and_vms_by_name() -> None:
     spec = AHVSpec(default_config())
     f = spec.format_state(next(iter(spec.init())))
-    assert list(f) == ["now", "host", "vm", "leaders", "leases", "failures", "failed_back"]
+    assert list(f) == ["now", "host", "vm", "leaders", "leases", "failures", "failed_back", "split", "to_restart"]
     assert list(f["host"]) == [1, 2, 3] and list(f["vm"]) == ["VM1", "VM2", "VM3"]
     assert [v.host for v in f["vm"].values()] == [1, 2, 3]
     assert f["leaders"] == frozenset({3})

@@ -21,7 +21,7 @@ def test_time_cannot_pass_while_a_step_is_due_now():
     assert s.time() == 20
     assert why(s, "tick") == (
         "tick is not enabled here: time cannot pass at T+20 until the steps due now happen "
-        "(enabled now: nop_probe, start_timeout)"
+        "(enabled now: nop_probe, recover_host, start_timeout)"
     )
 
 

@@ -173,7 +173,7 @@ def default_run() -> tuple[AHVSpec, Result]:
 def test_the_default_model_passes_every_invariant_exhaustively(default_run: tuple[AHVSpec, Result]) -> None:
     spec, r = default_run
     assert r.verdict == "ok" and r.complete
-    assert (r.figures.distinct, r.figures.depth) == (7537, 18)
+    assert (r.figures.distinct, r.figures.depth) == (17450, 19)
     assert {i.name for i in spec.invariants()} >= {
         "at_most_one_leader",
         "no_phantom_vm",
@@ -188,10 +188,10 @@ def test_the_default_model_passes_every_invariant_exhaustively(default_run: tupl
     assert all(r.examples[name] is not None for name in ("normal_paths", "local_cvm_down", "local_cvm_back"))
 
 
-def test_two_hosts_one_vm_full_model_has_exactly_1439_states() -> None:
+def test_two_hosts_one_vm_full_model_has_exactly_3333_states() -> None:
     _, r = check(two_hosts_one_vm())
     assert r.verdict == "ok" and r.complete
-    assert (r.figures.distinct, r.figures.depth) == (1439, 17)
+    assert (r.figures.distinct, r.figures.depth) == (3333, 19)
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,10 @@ def test_two_hosts_one_vm_full_model_has_exactly_1439_states() -> None:
         ("restart_before_ack", "restart_after_fence_ack", ("restart_vms", 60)),
         ("timeout_too_short", "no_phantom_vm", ("restart_vms", 90)),
         ("election_without_quorum", "at_most_one_leader", ("elect_leader", 20)),
-        ("leases_in_memory", "unique_addresses", ("serve_dhcp", 120)),
+        # The leader's host comes back at once; the new leader restarts VM3 there at T20, with an empty table.
+        ("leases_in_memory", "unique_addresses", ("serve_dhcp", 20)),
+        # The isolated host's own Stargate serves it without a quorum: the fenced host keeps its I/O.
+        ("storage_without_quorum", "no_io_from_fenced_host", ("ack_block", 60)),
     ],
 )
 def test_each_ha_mutation_is_caught(mutation: str, invariant: str, last_step: tuple[str, int]) -> None:
@@ -216,7 +219,14 @@ def test_each_ha_mutation_is_caught(mutation: str, invariant: str, last_step: tu
 def test_leases_in_memory_hands_vm1s_address_to_the_restarted_vm3() -> None:
     spec, r = check(default_config().with_mutations("leases_in_memory"))
     assert r.violation is not None
-    assert steps(r.violation.trace)[1:3] == [("crash_host", {"host": 3}), ("tick", {"to": 20})]
+    assert [a for a, _ in steps(r.violation.trace)[1:]] == [
+        "crash_host",
+        "recover_host",
+        "tick",
+        "elect_leader",
+        "restart_vm",
+        "serve_dhcp",
+    ]
     vms = spec.picture(r.violation.trace.last).vm.values()
     assert [v.address for v in vms] == ["10.10.0.10", "10.10.0.11", "10.10.0.10"]
 
@@ -234,7 +244,7 @@ def test_a_vm_doing_no_io_becomes_a_phantom_but_never_gets_storage_access() -> N
     others = [i.name for i in spec.invariants() if i.name != "no_phantom_vm"]
     r2 = bfs(spec, Options(invariants=others))
     assert r2.verdict == "ok" and r2.complete
-    assert r2.figures.distinct == 7969
+    assert r2.figures.distinct == 17834
 
 
 def test_libvirtd_lost_timeline_fences_the_hosts_own_stargate_too(spec: AHVSpec) -> None:
@@ -281,3 +291,76 @@ def test_an_isolated_leader_is_replaced_at_t20_and_its_vm_dies_before_the_t120_r
     trace = run(spec, picks)
     assert all(len(st.state.leaders) <= 1 for st in trace.steps)
     assert spec.picture(trace.last).vm["VM3"].address == "10.10.0.12"
+
+
+def test_a_minority_leader_counting_only_the_stargates_it_reaches_fences_a_host_that_still_does_io() -> None:
+    config = default_config().with_mutations("election_without_quorum", "fence_reachable_only")
+    spec = AHVSpec(config)
+    others = [i.name for i in spec.invariants() if i.name != "at_most_one_leader"]
+    r = bfs(spec, Options(invariants=others))
+    assert r.violation is not None and r.violation.name == "no_io_from_fenced_host"
+    # Host 1, cut off, elects itself and "fences" host 2 with its own Stargate's ack alone.
+    assert [a for a, _ in steps(r.violation.trace)[1:]][:3] == ["partition_host", "tick", "elect_leader"]
+    assert replays(spec, r.violation.trace)
+
+
+def _one_vm(**changes: Any) -> AHVSpec:
+    from ahvlab.model import VMConfig
+
+    base = dataclasses.replace(
+        default_config(), submodels=frozenset({"storage", "ha"}), networks=(), vms=(VMConfig("VM1", host=2),)
+    )
+    return AHVSpec(dataclasses.replace(base, **changes))
+
+
+def test_a_libvirtd_lost_10_s_after_a_wait_is_noticed_at_the_next_7_s_heartbeat() -> None:
+    from ahvlab.model import Timings
+
+    spec = _one_vm(failures=frozenset({"libvirtd"}), waits=(10,), timings=Timings(heartbeat=7))
+    trace = run(spec, [("wait", {"seconds": 10}), ("kill_libvirtd", {"host": 2})])
+    w = trace.last.watch[1]
+    # T10 is no heartbeat; T14 is: the leader's T0 is T14, so T20 of the timeline falls at T34.
+    assert (w.phase, trace.last.now + w.timer, trace.last.now + w.due) == ("lost", 34, 134)
+    assert bfs(spec).figures.distinct != bfs(_one_vm(failures=frozenset({"libvirtd"}), waits=(10,))).figures.distinct
+
+
+def test_a_stargate_that_never_acks_holds_the_restart_and_says_so() -> None:
+    spec = _one_vm(failures=frozenset({"no_ack", "host"}), max_failures=2)
+    picks: list[Pick] = [
+        ("stop_acks", {"stargate": 3}),
+        ("crash_host", {"host": 2}),
+        ("tick", {"to": 20}),
+        ("start_timeout", {"host": 2}),
+        ("tick", {"to": 60}),
+        ("fence_host", {"host": 2}),
+        ("ack_block", {"stargate": 1, "host": 2}),
+    ]
+    s = run(spec, picks).last
+    assert s.watch[1].phase == "fencing"
+    assert spec.explain_disabled(s, "restart_vms") == (
+        "host 2's fence waits for every ack: Stargate 3 is up but never answers block orders"
+    )
+    # Time passes on (the hung ack is not in flight) and the 120 s promise is broken: the hang came first.
+    r = bfs(spec, Options(invariants=["restart_by_deadline"]))
+    assert r.violation is not None and r.violation.trace.steps[1].action == "stop_acks"
+
+
+def test_a_split_of_four_hosts_two_against_two_leaves_no_leader_and_no_storage() -> None:
+    from ahvlab.model import VMConfig
+
+    spec = _one_vm(host_memory=(32,) * 4, leader=1, failures=frozenset({"split"}), vms=(VMConfig("VM1", host=1),))
+    s = run(spec, [("split_network", {"side": "3,4"})]).last
+    assert s.leaders == frozenset() and s.copies[0][0].io_timer == 45
+    assert not any(spec.cluster.host_io_ok(s, h) for h in spec.cluster.hosts)
+
+
+def test_a_bad_blocks_key_is_one_error_naming_the_key() -> None:
+    from ahvlab.checker.errors import SpecLoadError
+    from ahvlab.model import config_from_dict
+
+    with pytest.raises(SpecLoadError) as err:
+        config_from_dict({"failures": ["block"]})
+    assert str(err.value) == "blocks: failure kind 'block' needs the blocks of hosts (expected blocks = [[1, 2], ...])"
+    with pytest.raises(SpecLoadError) as err:
+        config_from_dict({"blocks": [[1, 7]]})
+    assert "blocks[1]" in str(err.value) and "no host 7" in str(err.value)

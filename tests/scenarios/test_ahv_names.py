@@ -56,4 +56,4 @@ def test_a_wrong_capacity_question_is_one_clear_error(text, message):
 def test_walk_shows_the_friendly_names_not_the_raw_tuples():
     scenario = find_scenario("guarantee-step-3")
     shown = display_vars(scenario.spec, scenario.played[0][0].state)
-    assert list(shown) == ["host", "vm", "leaders", "leases", "failures", "failed_back"]
+    assert list(shown) == ["host", "vm", "leaders", "leases", "failures", "failed_back", "split", "to_restart"]

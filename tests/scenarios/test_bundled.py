@@ -25,7 +25,7 @@ def test_the_host_lost_timeline_is_the_brief_table_computed_from_the_model():
         ("T0", "host 2: lost; VM1 runs on no host; VM2 runs on no host"),
         ("T20", "host 2: timeout"),
         ("T60", "host 2: fencing; host 2: fenced"),
-        ("T120", "host 2: restarted; VM1 runs on 1; VM2 runs on 3"),
+        ("T120", "VM1 runs on 1; host 2: restarted; VM2 runs on 3"),
     ]
     assert rows[2][1] == "fence_host(host=2); ack_block(stargate=1, host=2); ack_block(stargate=3, host=2)"
 

@@ -171,7 +171,7 @@ def test_list_json_names_every_bundled_scenario_with_its_expected_verdicts(capsy
         "no_phantom_vm fails under no_fencing",
         "single_storage_access fails under no_fencing",
     ]
-    assert rows["host-lost"]["steps"] == 9
+    assert rows["host-lost"]["steps"] == 10
 
 
 def test_a_bad_pause_is_a_usage_error(capsys):

@@ -65,7 +65,7 @@ def test_with_fencing_the_same_script_stops_at_t60_waiting_for_the_acks(
     assert out[-3:] == [
         "ahvlab> do tick",
         "error: tick is not enabled here: time cannot pass at T+60 until the steps due now happen "
-        "(enabled now: nop_probe, ack_block)",
+        "(enabled now: nop_probe, heal_partition, ack_block)",
         "# script stopped: line 6 failed",
     ]
 
@@ -122,16 +122,16 @@ def test_show_speaks_the_scenario_names_hosts_by_number_and_vms_by_name() -> Non
 
 def test_walk_follows_the_host_lost_script_with_its_narration() -> None:
     sh = ahv_shell("host-lost")
-    assert sh.status() == [("time", "T+0"), ("step", "step 0/9"), ("leader", "leader 1")]
+    assert sh.status() == [("time", "T+0"), ("step", "step 0/10"), ("leader", "leader 1")]
     first = sh.run("walk").splitlines()
-    assert first[0] == "step 1/9  T+0  crash_host(host=2)"
+    assert first[0] == "step 1/10  T+0  crash_host(host=2)"
     assert first[-1] == "  >> T0: host 2 goes down. The leader's once-per-second connection to its libvirtd fails."
-    for _ in range(8):
+    for _ in range(9):
         sh.run("walk")
     assert sh.failures == []
-    assert sh.status()[:2] == [("time", "T+120"), ("step", "step 9/9")]
+    assert sh.status()[:2] == [("time", "T+120"), ("step", "step 10/10")]
     assert sh.run("walk") == (
-        "error: the script is over after step 9 (`actions` to go on by hand, `check` to search)\n"
+        "error: the script is over after step 10 (`actions` to go on by hand, `check` to search)\n"
     )
 
 
@@ -155,8 +155,8 @@ def test_load_lists_the_bundled_scenarios_and_opens_one_by_name() -> None:
     assert "  host-lost" in [line[: len("  host-lost")] for line in listed]
     out = sh.run("load host-lost").splitlines()
     assert out[:2] == [
-        "loaded Host lost: detection, fencing and restart (T0/T20/T60/T120): 10 steps",
-        "step 0/9  T+0  init",
+        "loaded Host lost: detection, fencing and restart (T0/T20/T60/T120): 11 steps",
+        "step 0/10  T+0  init",
     ]
     assert out[2] == "  >> Three hosts. The Acropolis leader runs on host 1. VM1 and VM2 run on host 2."
     assert sh.run("load default").splitlines()[0] == "loaded AHV cluster: default model: 1 step"
@@ -228,6 +228,7 @@ def test_timing_completes_names_and_the_current_value() -> None:
         "restart_after",
         "vm_io_death",
         "election_after",
+        "leader_lease",
     ]
     assert texts(sh, "timing restart_after ") == ["120"]
     assert (

@@ -52,6 +52,7 @@ async def test_the_first_ack_starts_the_45_second_death_timer_on_screen() -> Non
     assert "S1 blocks H2" in boxes[1]
     assert deadline_lines(frame) == [
         "T+105  VM1     dies on host 2 (45 s after its first failed I/O)",
+        "T+120  host 2  its VMs must run again (restart_by_deadline)",
         "—      host 2  no timer: waits for the block acks of S3",
     ]
     assert frame.facts == (
