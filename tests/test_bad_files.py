@@ -43,12 +43,12 @@ def test_a_bad_ha_mode_in_a_scenario_names_file_and_line(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("source", "said"), [("nosuch.mod:Pour", "no module 'nosuch'"), ("tests.checker.specs:Nope", "no class 'Nope'")]
+    ("source", "said"), [("nosuch.mod:Pour", "no module 'nosuch'"), ("tests.toys:Nope", "no class 'Nope'")]
 )
 @pytest.mark.parametrize("command", [["trace"], ["shell", "--script", Path(__file__)]])
 def test_a_trace_whose_spec_does_not_load_names_the_trace(capsys, tmp_path, source, said, command):
     trace = tmp_path / "t.itf.json"
-    assert main(["check", "tests.checker.specs:Pour", "--itf", str(trace)]) == 12
+    assert main(["check", "tests.toys:Pour", "--itf", str(trace)]) == 12
     capsys.readouterr()
     data = json.loads(trace.read_text())
     data["#meta"]["source"] = source

@@ -7,7 +7,7 @@ import pytest
 from ahvlab.cli import main
 
 HUGE = "9" * 5000
-GRID = "tests.checker.specs:Grid"
+GRID = "tests.toys:Grid"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The Done-when of issue 16: every subcommand driven with random flags, values and files.
+"""Every subcommand driven with random flags, values and files.
 
 Files: bad bytes, Rich markup, huge numbers, a device, a FIFO, a symlink, a read-only
 folder, a user's own file, broken spec classes. Whatever is drawn, ahvlab answers with
@@ -39,12 +39,10 @@ def _sandbox() -> Path:
     (box / "huge.toml").write_text(f"hosts = [{'9' * 5000}]\n")
     (box / "deep.itf.json").write_text("[" * 100_000)
     (box / "mine.txt").write_text("the user's own notes, never to be overwritten\n")
-    (box / "spec.py").write_text("from tests.checker.broken_specs import *  # noqa\n")
+    (box / "spec.py").write_text("from tests.toys import *  # noqa\n")
     (box / "exits.py").write_text("import sys\nsys.exit(7)\n")
     (box / "script.txt").write_text("show\nstep\nback\ncheck\n[/x] :smile:\n")
-    (box / "lamps.toml").write_text(
-        LAMPS.read_text().replace("../tinyspec.py", str(ROOT / "tests" / "scenarios" / "tinyspec.py"))
-    )
+    (box / "lamps.toml").write_text(LAMPS.read_text().replace("../../toys.py", str(ROOT / "tests" / "toys.py")))
     os.mkfifo(box / "fifo")
     os.symlink(box / "mine.txt", box / "link.itf.json")
     ro = box / "readonly"
@@ -66,10 +64,10 @@ FILES = [
 ]  # fmt: skip
 OUTPUTS = ["out.itf.json", "out.xml", "out.dot", "out.graphml", "mine.txt", "fifo", "link.itf.json", "/dev/null",
            "readonly/out.xml", "-", "", "graph.png"]  # fmt: skip
-TARGETS = [f"tests.checker.broken_specs:{c}" for c in (
+TARGETS = [f"tests.toys:{c}" for c in (
     "InitRaises", "ViewListLater", "ReturnsInt", "Recurses", "ExitsInAction", "FormatFails", "TimeFails", "Marked",
     "Hungry", "Settles", "Two", "Picky", "Nope",
-)] + ["tests.checker.specs:Pour", "tests.checker.specs:Grid", "spec.py:Marked", "exits.py:X", "fifo:X", "x", ""]  # fmt: skip
+)] + ["tests.toys:Pour", "tests.toys:Grid", "spec.py:Marked", "exits.py:X", "fifo:X", "x", ""]  # fmt: skip
 NUMBERS = ["0", "-1", "1", "3", "nan", "inf", "-inf", "1e309", "9" * 5000, "²", "0x10", "", "1.5", " 2"]
 WORDS = ["[/vm]", "[login]", ":smile:", "file.toml:100:", "n=-1", "n=2", "n=" + "[1," * 30_000, "x", "", "\x00"]
 

@@ -13,7 +13,7 @@ LAMPS = Path(__file__).parent / "scenarios" / "data" / "lamps.toml"
 
 def test_a_scenario_over_a_users_spec_saves_a_trace_that_reopens(tmp_path):
     bench = open_workbench(str(LAMPS))
-    assert bench.source.endswith("tests/scenarios/tinyspec.py:Lamps")
+    assert bench.source.endswith("tests/toys.py:Lamps")
     assert Path(bench.source.rpartition(":")[0]).is_absolute()
     bench.session.last()
     saved = tmp_path / "lamps.itf.json"

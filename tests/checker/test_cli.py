@@ -10,8 +10,8 @@ import pytest
 
 from ahvlab.cli import main
 
-POUR = "tests.checker.specs:Pour"
-GRID = "tests.checker.specs:Grid"
+POUR = "tests.toys:Pour"
+GRID = "tests.toys:Grid"
 
 
 def run(capsys, *argv):
@@ -47,8 +47,8 @@ def test_a_passing_spec_exits_0_and_says_so(capsys):
 
 
 def test_deadlock_exits_11_unless_turned_off(capsys):
-    assert run(capsys, "check", "tests.checker.specs:RunsDown")[0] == 11
-    assert run(capsys, "check", "tests.checker.specs:RunsDown", "--no-deadlock")[0] == 0
+    assert run(capsys, "check", "tests.toys:RunsDown")[0] == 11
+    assert run(capsys, "check", "tests.toys:RunsDown", "--no-deadlock")[0] == 0
 
 
 def test_itf_and_dot_outputs_are_written(capsys, tmp_path):
@@ -93,8 +93,8 @@ def test_junit_report_has_a_testcase_per_invariant(capsys, tmp_path):
         (["check", "--bogus"], 2, "unrecognized arguments: --bogus"),
         (["check", "no_colon"], 2, "bad target 'no_colon'"),
         (["check", "missing.py:X"], 150, "missing.py: no such file"),
-        (["check", "tests.checker.specs:Nope"], 150, "no class 'Nope'"),
-        (["check", "tests.checker.specs:Jugs"], 150, "is not a Spec subclass"),
+        (["check", "tests.toys:Nope"], 150, "no class 'Nope'"),
+        (["check", "tests.toys:Jugs"], 150, "is not a Spec subclass"),
         (["check", GRID, "--set", "m=1"], 150, "cannot build Grid"),
         (["check", GRID, "--set", "oops"], 2, "bad --set 'oops'"),
         (["check", POUR, "--invariant", "nope"], 150, "unknown invariant 'nope'"),

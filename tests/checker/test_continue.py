@@ -9,9 +9,9 @@ from ahvlab.checker.engine import Options, bfs
 from ahvlab.checker.run import check
 from ahvlab.cli import main
 from ahvlab.model import AHVSpec, default_config
-from tests.checker.peer_specs import Climb
+from tests.toys import Climb
 
-CLIMB = "tests.checker.peer_specs:Climb"
+CLIMB = "tests.toys:Climb"
 
 
 def test_without_continue_the_search_stops_at_the_first_violation():

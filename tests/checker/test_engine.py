@@ -6,8 +6,7 @@ import pytest
 
 from ahvlab.checker import Options, bfs, dfs, invariant, simulate
 from ahvlab.checker.engine import SpecError, search
-from ahvlab.checker.spec import Spec, action
-from tests.checker.specs import BoundedGrid, Grid, Pour, RunsDown, Stutters, Symmetric, Timed
+from tests.toys import BoundedGrid, Grid, Pour, Raises, RunsDown, Stutters, Symmetric, Timed, WrongShape
 
 
 def test_bfs_finds_the_shortest_counterexample_and_replays_it():
@@ -182,29 +181,9 @@ def test_only_the_chosen_invariants_are_checked():
         bfs(Pour(), Options(invariants=["nope"]))
 
 
-class WrongShape(Spec):
-    def init(self):
-        yield 0
-
-    @action
-    def bad(self, s):
-        yield s + 1  # forgot the params
-
-
 def test_a_successor_of_the_wrong_shape_is_explained():
     with pytest.raises(SpecError, match=r"must yield \(params, next_state\) pairs"):
         bfs(WrongShape())
-
-
-class Raises(Spec):
-    def init(self):
-        yield 0
-
-    @action
-    def boom(self, s):
-        if s == 1:
-            raise ZeroDivisionError("division by zero")
-        yield {}, s + 1
 
 
 def test_an_exception_inside_an_action_names_the_action():

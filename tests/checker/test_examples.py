@@ -229,6 +229,7 @@ def test_a_bad_constant_is_one_clear_error_naming_it(cls, kwargs, key):
         cls(**kwargs)
     assert err.value.key == key
     assert str(err.value).startswith(f"{key}: got ")
+    assert "\n" not in str(err.value)
 
 
 def test_every_indexed_example_loads_by_its_module_path():

@@ -6,10 +6,10 @@ import networkx as nx
 import pytest
 
 from ahvlab.checker.graph import explore_graph, to_dot, to_graphml
-from tests.checker.output_specs import Collect, TwoWays
 from tests.checker.test_output import ahvlab, one_line
+from tests.toys import Collect, TwoWays
 
-COLLECT = "tests.checker.output_specs:Collect"
+COLLECT = "tests.toys:Collect"
 
 
 def graph_under_seed(tmp_path, seed: str, name: str) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 from ahvlab.checker import bfs, replay_actions
 from ahvlab.checker.errors import SpecLoadError, UsageError
 from ahvlab.checker.itf import decode, encode, load_trace, read_itf, trace_to_itf, write_itf
-from tests.checker.specs import Pour, Timed, Values
+from tests.toys import Pour, Timed, Values
 
 
 def test_values_are_encoded_as_the_itf_adr_says():
@@ -35,10 +35,10 @@ def test_a_counterexample_round_trips_exactly(tmp_path):
     spec = Pour()
     trace = bfs(spec).violation.trace
     path = tmp_path / "cex.itf.json"
-    write_itf(path, spec, trace, source="tests.checker.specs:Pour", status="violation")
+    write_itf(path, spec, trace, source="tests.toys:Pour", status="violation")
     obj = json.loads(path.read_text())
     assert obj["vars"] == ["big", "small", "mbt::actionTaken", "mbt::nondetPicks"]
-    assert obj["#meta"]["source"] == "tests.checker.specs:Pour"
+    assert obj["#meta"]["source"] == "tests.toys:Pour"
     assert [s["#meta"]["index"] for s in obj["states"]] == list(range(7))
     assert obj["states"][1]["mbt::actionTaken"] == "fill_big"
     assert load_trace(spec, path) == trace
@@ -93,6 +93,7 @@ def test_a_malformed_trace_file_gets_one_clear_error(tmp_path, content, message)
     with pytest.raises(SpecLoadError, match=message) as err:
         read_itf(path)
     assert str(path) in str(err.value)
+    assert "\n" not in str(err.value)
 
 
 def test_a_trace_that_does_not_fit_the_spec_names_the_state(tmp_path):

@@ -15,14 +15,13 @@ import pytest
 from ahvlab.checker import bfs, replay_actions
 from ahvlab.checker.errors import SpecLoadError
 from ahvlab.checker.itf import decode, encode, load_trace, parse_itf, read_itf, trace_from_itf, trace_to_itf, write_itf
-from tests.checker.output_specs import Lamps, Scaled
-from tests.checker.specs import Pour
 from tests.checker.test_output import ahvlab, one_line
+from tests.toys import Pour, Scaled, Switches
 
 
 def pour_itf(tmp_path, edit=None, name="cex.itf.json"):
     spec = Pour()
-    obj = trace_to_itf(spec, bfs(spec).violation.trace, source="tests.checker.specs:Pour")
+    obj = trace_to_itf(spec, bfs(spec).violation.trace, source="tests.toys:Pour")
     if edit:
         edit(obj)
     path = tmp_path / name
@@ -39,7 +38,7 @@ def test_floats_are_written_as_json_numbers_and_read_back_exactly():
 
 def test_a_trace_whose_constants_hold_a_float_replays_from_the_command_line(tmp_path):
     itf = tmp_path / "scaled.itf.json"
-    assert ahvlab("check", "tests.checker.output_specs:Scaled", "--itf", str(itf)).returncode == 12
+    assert ahvlab("check", "tests.toys:Scaled", "--itf", str(itf)).returncode == 12
     assert json.loads(itf.read_text())["#meta"]["parameters"] == {"rate": 0.25}
     proc = ahvlab("trace", str(itf), "--json")
     assert proc.returncode == 0, proc.stderr
@@ -55,7 +54,7 @@ def test_a_float_trace_round_trips_in_process(tmp_path):
 
 
 def test_integers_do_not_stand_for_booleans(tmp_path):
-    spec = Lamps()
+    spec = Switches()
     trace = replay_actions(spec, 0, [("switch", {"lamp": 0})])
     obj = trace_to_itf(spec, trace)
     assert obj["states"][0]["state"] == [False, False, False]
@@ -71,7 +70,7 @@ def test_integers_do_not_stand_for_booleans(tmp_path):
 
 
 def test_recorded_parameters_are_matched_by_type_too(tmp_path):
-    spec = Lamps()
+    spec = Switches()
     obj = trace_to_itf(spec, replay_actions(spec, 0, [("switch", {"lamp": 1})]))
     obj["states"][1]["mbt::nondetPicks"] = {"lamp": True}  # True is not lamp 1
     path = tmp_path / "picks.itf.json"
@@ -165,7 +164,7 @@ def test_non_finite_numbers_are_refused_naming_the_state():
 
 
 def test_a_trace_matched_by_its_states_alone_still_tells_true_from_1():
-    spec = Lamps()
+    spec = Switches()
     obj = trace_to_itf(spec, replay_actions(spec, 0, [("switch", {"lamp": 2})]))
     for st in obj["states"]:
         del st["mbt::actionTaken"], st["mbt::nondetPicks"]

@@ -8,11 +8,10 @@ from ahvlab.checker import bfs
 from ahvlab.checker.engine import Options
 from ahvlab.checker.junit import Case, Suite, check_junit, to_xml
 from ahvlab.scenarios.runner import Outcome, ScenarioReport, junit_suites
-from tests.checker.output_specs import TwoWays
-from tests.checker.specs import Grid, Pour
 from tests.checker.test_output import ahvlab
+from tests.toys import Grid, Pour, TwoWays
 
-GRID = "tests.checker.specs:Grid"
+GRID = "tests.toys:Grid"
 
 
 def parse(text: str) -> ET.Element:

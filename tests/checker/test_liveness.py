@@ -15,42 +15,7 @@ from ahvlab.checker.engine import SpecError
 from ahvlab.checker.liveness import StateGraph, strongly_connected, verify_lasso
 from ahvlab.checker.run import check
 from ahvlab.checker.trace import ReplayError, replay
-
-
-class Gate(NamedTuple):
-    open: bool
-    done: bool
-
-
-class FlickeringGate(Spec):
-    """A gate that a keeper opens and shuts forever; a walker can pass only while it is open.
-
-    The walker is enabled only intermittently, so weak fairness does not make it pass
-    (it is never *continuously* enabled) but strong fairness does.
-    """
-
-    def __init__(self, walker: str | None = "strong", keeper: str | None = "weak") -> None:
-        self.walker = walker
-        self.keeper = keeper
-
-    def init(self):
-        yield Gate(open=False, done=False)
-
-    def actions(self):
-        return [
-            Action("toggle", self.toggle, "the keeper opens or shuts the gate", self.keeper),  # type: ignore[arg-type]
-            Action("walk", self.walk, "the walker passes the open gate", self.walker),  # type: ignore[arg-type]
-        ]
-
-    def toggle(self, s):
-        yield {}, s._replace(open=not s.open)
-
-    def walk(self, s):
-        if s.open and not s.done:
-            yield {}, s._replace(done=True)
-
-    def properties(self):
-        return [Property("WalkerPasses", "eventually", lambda s: s.done, doc="the walker eventually passes")]
+from tests.toys import FlickeringGate, Gate
 
 
 def test_strong_fairness_makes_an_intermittently_enabled_action_happen():

@@ -3,44 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
 
-from ahvlab.checker import Spec, action, eventually, sometimes
 from ahvlab.checker.itf import load_trace
 from ahvlab.cli import main
 
-GATE = "tests.checker.test_liveness:FlickeringGate"
-CLOCK = "tests.checker.test_liveness_cli:Clock"
-
-
-class Hour(NamedTuple):
-    h: int
-
-
-class Clock(Spec):
-    """A clock that ticks round 0..3; noon (h = 2) comes round again if `tick` is fair."""
-
-    def __init__(self, fair: bool = True) -> None:
-        self.fair = fair
-
-    def init(self):
-        yield Hour(0)
-
-    @action
-    def tick(self, s):
-        yield {}, Hour((s.h + 1) % 4)
-
-    def actions(self):
-        acts = list(super().actions())
-        return [a.__class__(a.name, a.fn, a.doc, "weak" if self.fair else None) for a in acts]
-
-    @eventually("noon comes")
-    def noon(self, s):
-        return s.h == 2
-
-    @sometimes("the clock shows 3")
-    def three(self, s):
-        return s.h == 3
+GATE = "tests.toys:FlickeringGate"
+CLOCK = "tests.toys:Clock"
 
 
 def run(capsys, *argv):

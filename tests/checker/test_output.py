@@ -19,11 +19,11 @@ from ahvlab.checker import bfs
 from ahvlab.checker.errors import UsageError
 from ahvlab.checker.itf import write_itf
 from ahvlab.checker.output import check_output_path, is_ahvlab_output, read_user_text, safe_write_text
-from tests.checker.specs import Pour
+from tests.toys import Pour
 
 ROOT = Path(__file__).resolve().parents[2]
-POUR = "tests.checker.specs:Pour"
-GRID = "tests.checker.specs:Grid"
+POUR = "tests.toys:Pour"
+GRID = "tests.toys:Grid"
 
 
 def ahvlab(

@@ -248,7 +248,7 @@ def test_json_says_whether_reduction_was_on_and_gives_speed_and_memory(capsys):
     ],
 )
 def test_bad_scale_flags_are_one_line_and_exit_2(capsys, argv, words):
-    code = main(["check", "tests.checker.specs:Pour", *argv])
+    code = main(["check", "tests.toys:Pour", *argv])
     err = capsys.readouterr().err
     assert code == 2
     assert words in err and "Traceback" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ahvlab.checker import Options, Session, SessionError
-from tests.checker.specs import Grid, Pour, Timed
+from tests.toys import Grid, Pour, Timed
 
 
 def test_the_session_starts_in_the_initial_state_and_lists_enabled_actions():

@@ -8,7 +8,7 @@ import re
 from ahvlab.checker.shrink import simulate_shrinking
 from ahvlab.cli import main
 from ahvlab.model import AHVSpec, default_config
-from tests.checker.peer_specs import Wander
+from tests.toys import Wander
 
 DIEHARD = "ahvlab/checker/examples/diehard.py:DieHard"
 
@@ -52,14 +52,14 @@ def test_a_200_step_walk_under_no_fencing_shrinks_to_the_bfs_length():
 
 
 def test_shrink_with_nothing_to_violate_is_one_line_and_exit_2(capsys):
-    code = main(["simulate", "tests.checker.specs:RunsDown", "--shrink", "--no-deadlock"])
+    code = main(["simulate", "tests.toys:RunsDown", "--shrink", "--no-deadlock"])
     err = capsys.readouterr().err
     assert code == 2 and "--shrink has nothing to shrink" in err
     assert len([line for line in err.splitlines() if line.strip()]) == 1
 
 
 def test_shrink_that_finds_no_violation_says_so_and_exits_0(capsys):
-    code = main(["simulate", "tests.checker.specs:Grid", "--shrink", "--seed", "3", "--runs", "2"])
+    code = main(["simulate", "tests.toys:Grid", "--shrink", "--seed", "3", "--runs", "2"])
     out = capsys.readouterr().out
     assert code == 0 and "No violation found: nothing to shrink." in out
     assert re.search(r"seed 3 \(then shrink the violation\)", out)

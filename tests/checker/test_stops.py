@@ -18,11 +18,11 @@ import pytest
 from ahvlab.checker import junit
 from ahvlab.checker.engine import Options, search
 from ahvlab.cli import main
-from tests.checker import broken_specs
-from tests.checker.specs import Grid
+from tests import toys
+from tests.toys import Grid
 
-B = "tests.checker.broken_specs:"
-GRID = "tests.checker.specs:Grid"
+B = "tests.toys:"
+GRID = "tests.toys:Grid"
 COUNTERS = "ahvlab.checker.examples.counters:Counters"
 
 
@@ -107,7 +107,7 @@ def test_a_signal_while_the_outputs_are_written_lets_them_finish_then_exits_with
 
     monkeypatch.setattr("ahvlab.commands.check.write_itf", signalled)
     trace, report = tmp_path / "cex.itf.json", tmp_path / "r.xml"
-    got, out, _ = run(capsys, "check", "tests.checker.specs:Pour", "--itf", str(trace), "--junit", str(report))
+    got, out, _ = run(capsys, "check", "tests.toys:Pour", "--itf", str(trace), "--junit", str(report))
     assert got == 12  # a violation is a verdict: the signal came after it was found and printed
     assert "Invariant big_is_not_4 is violated" in out
     assert json.loads(trace.read_text())["states"] and junit_counts(report)["failures"] == 1
@@ -176,7 +176,7 @@ def test_a_failing_spec_hook_is_one_line_naming_hook_class_and_line(capsys, comm
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith(f"ahvlab: spec error in {hook} of {cls}: it ") and said in lines[0]
-    assert lines[0].endswith(")") and f"{broken_specs.__file__}:" in lines[0]
+    assert lines[0].endswith(")") and f"{toys.__file__}:" in lines[0]
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ def test_junit_skips_the_invariants_not_chosen(capsys, tmp_path):
 
 
 def test_dash_writes_an_output_to_stdout_and_the_report_to_stderr(capsys):
-    code, out, err = run(capsys, "check", "tests.checker.specs:Pour", "--itf", "-")
+    code, out, err = run(capsys, "check", "tests.toys:Pour", "--itf", "-")
     assert code == 12
     assert json.loads(out)["#meta"]["generator"] == "ahvlab"
     assert "Invariant big_is_not_4 is violated" in err

@@ -9,17 +9,17 @@ from ahvlab.cli import main
 
 def test_a_written_counterexample_is_printed_back_replayed(capsys, tmp_path):
     path = tmp_path / "cex.itf.json"
-    assert main(["check", "tests.checker.specs:Pour", "--itf", str(path)]) == 12
+    assert main(["check", "tests.toys:Pour", "--itf", str(path)]) == 12
     capsys.readouterr()
     assert main(["trace", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "7 states of Pour (tests.checker.specs:Pour), replayed." in out
+    assert "7 states of Pour (tests.toys:Pour), replayed." in out
     assert "State 7: big_to_small" in out and "/\\ big = 4    (was 5)" in out
 
 
 def test_trace_json_lists_each_step_with_its_time(capsys, tmp_path):
     path = tmp_path / "t.itf.json"
-    assert main(["check", "tests.checker.specs:Pour", "--itf", str(path)]) == 12
+    assert main(["check", "tests.toys:Pour", "--itf", str(path)]) == 12
     capsys.readouterr()
     assert main(["trace", str(path), "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)

@@ -26,7 +26,7 @@ def test_each_expression_is_a_column_with_its_value_at_every_state_of_an_ahv_tra
 
 
 def test_json_gives_each_state_its_values_by_expression(tmp_path, capsys):
-    path = _cex(tmp_path, capsys, "tests.checker.peer_specs:Climb")
+    path = _cex(tmp_path, capsys, "tests.toys:Climb")
     assert main(["trace", path, "--json", "--expr", "x + y", "--expr", "y >= 2"]) == 0
     steps = json.loads(capsys.readouterr().out)["steps"]
     assert [s["expr"] for s in steps] == [
@@ -46,7 +46,7 @@ def test_a_bad_expression_is_one_line_with_its_column_and_exit_2(tmp_path, capsy
 
 
 def test_a_name_missing_at_some_state_is_that_cell_s_error_not_the_command_s(tmp_path, capsys):
-    path = _cex(tmp_path, capsys, "tests.checker.peer_specs:Climb")
+    path = _cex(tmp_path, capsys, "tests.toys:Climb")
     assert main(["trace", path, "--expr", "z"]) == 0
     rows = capsys.readouterr().out.splitlines()[2:]
     assert len(rows) == 3 and all(r.endswith("  error: unknown name 'z' (at column 1)") for r in rows)

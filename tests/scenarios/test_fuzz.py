@@ -14,7 +14,8 @@ from ahvlab.checker.expr import parse as parse_expr
 from ahvlab.scenarios import parse_scenario
 
 HERE = Path(__file__).parent
-VALID = (HERE / "data" / "lamps.toml").read_text().replace("../tinyspec.py", (HERE / "tinyspec.py").as_posix())
+TOYS = (HERE.parent / "toys.py").as_posix()
+VALID = (HERE / "data" / "lamps.toml").read_text().replace("../../toys.py", TOYS)
 FILE = str(HERE / "data" / "fuzzed.toml")
 
 FRAGMENTS = [
@@ -88,12 +89,7 @@ def test_random_text_gives_a_scenario_or_one_clear_error(text):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
 def test_random_assemblies_of_format_fragments_give_one_clear_error(lines):
-    try_session(
-        '[scenario]\ntitle = "t"\ngoal = "g"\nspec = "'
-        + (HERE / "tinyspec.py").as_posix()
-        + ':Lamps"\n'
-        + "\n".join(lines)
-    )
+    try_session('[scenario]\ntitle = "t"\ngoal = "g"\nspec = "' + TOYS + ':Lamps"\n' + "\n".join(lines))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,7 +14,7 @@ LAMPS = DATA / "lamps.toml"
 HEAD = f"""[scenario]
 title = "t"
 goal = "g"
-spec = "{(Path(__file__).parent / "tinyspec.py").as_posix()}:Lamps"
+spec = "{(Path(__file__).parents[1] / "toys.py").as_posix()}:Lamps"
 """
 
 

@@ -11,16 +11,16 @@ import pytest
 from ahvlab.cli import main
 from ahvlab.scenarios import find_scenario, parse_scenario, verify
 from ahvlab.testing import assert_scenario_verifies, assert_spec_holds, assert_spec_violates
-from tests.scenarios.tinyspec import Lamps
+from tests.toys import Lamps
 
 DATA = Path(__file__).parent / "data"
 LAMPS = str(DATA / "lamps.toml")
-SPEC = f"{(Path(__file__).parent / 'tinyspec.py').as_posix()}:Lamps"
+SPEC = f"{(Path(__file__).parents[1] / 'toys.py').as_posix()}:Lamps"
 
 
 def broken(tmp_path: Path) -> str:
     """The lamps scenario with one wrong checkpoint and one wrong verdict."""
-    text = Path(LAMPS).read_text().replace("../tinyspec.py", SPEC.rsplit(":", 1)[0])
+    text = Path(LAMPS).read_text().replace("../../toys.py", SPEC.rsplit(":", 1)[0])
     text = text.replace('expect = "lamps == [false, true]"', 'expect = "lamps == [true, true]"')
     text = text.replace("length = 3\n", "length = 2\n")
     path = tmp_path / "broken.toml"

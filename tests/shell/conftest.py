@@ -10,9 +10,9 @@ import pytest
 from ahvlab.checker import Session
 from ahvlab.shell import Shell
 from ahvlab.workbench import Workbench
-from tests.shell.toyspec import Toy
+from tests.toys import Toy
 
-TOY_TARGET = "tests/shell/toyspec.py:Toy"
+TOY_TARGET = "tests/toys.py:Toy"
 
 
 class Recorded(Shell):

@@ -10,7 +10,7 @@ from ahvlab.checker import Session
 from ahvlab.shell.registry import COMMANDS
 from ahvlab.workbench import Workbench
 from tests.shell.conftest import TOY_TARGET, Recorded
-from tests.shell.toyspec import Toy
+from tests.toys import Toy
 
 
 def test_help_lists_every_registered_command_with_its_usage(shell: Recorded) -> None:

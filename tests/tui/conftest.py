@@ -8,8 +8,8 @@ import inspect
 import pytest
 
 from ahvlab.tui.app import AhvlabApp
-from tests.tui import tui_toy
-from tests.tui.tui_toy import Recorder
+from tests.tui import helpers
+from tests.tui.helpers import Recorder
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -29,9 +29,9 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 def lamps_app() -> AhvlabApp:
-    return AhvlabApp(tui_toy.workbench())
+    return AhvlabApp(helpers.workbench())
 
 
 @pytest.fixture
-def ring_app() -> AhvlabApp:
-    return AhvlabApp(tui_toy.ring())
+def clock_app() -> AhvlabApp:
+    return AhvlabApp(helpers.clock())

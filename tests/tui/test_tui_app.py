@@ -17,8 +17,8 @@ from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
 from ahvlab.tui.widgets.actions import ActionList
 from ahvlab.tui.widgets.timeline import TimelineTable
-from tests.tui import tui_toy
-from tests.tui.tui_toy import Recorder
+from tests.tui import helpers
+from tests.tui.helpers import Recorder
 
 SIZE = (120, 40)
 
@@ -154,10 +154,10 @@ async def test_check_loads_the_counterexample_with_tlc_figures(lamps_app: Ahvlab
         assert [(b.at, len(b.steps)) for b in lamps_app.wb.session.branches] == [(0, 4)]
 
 
-async def test_check_that_finds_nothing_says_so_with_figures(ring_app: AhvlabApp, recorder: Recorder) -> None:
-    async with ring_app.run_test(size=SIZE, message_hook=recorder) as pilot:
+async def test_check_that_finds_nothing_says_so_with_figures(clock_app: AhvlabApp, recorder: Recorder) -> None:
+    async with clock_app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await pilot.press("c")
-        await ring_app.workers.wait_for_complete()
+        await clock_app.workers.wait_for_complete()
         await pilot.pause()
         result = recorder.of(CheckFinished)[0].result
         assert result is not None and result.violation is None and result.complete
@@ -167,8 +167,8 @@ async def test_check_that_finds_nothing_says_so_with_figures(ring_app: AhvlabApp
             "5 states generated, 4 distinct states found, 0 states left on queue; depth 4"
         )
         await pilot.press("escape")
-        assert not isinstance(ring_app.screen, CheckScreen)
-        assert len(ring_app.wb.session) == 1
+        assert not isinstance(clock_app.screen, CheckScreen)
+        assert len(clock_app.wb.session) == 1
 
 
 async def test_keys_that_move_the_trace_do_nothing_under_a_dialog(lamps_app: AhvlabApp) -> None:
@@ -206,7 +206,7 @@ async def test_save_writes_an_itf_trace_that_reads_back(
         assert not isinstance(lamps_app.screen, SaveScreen)
     itf = read_itf(target)
     assert len(itf.states) == 5
-    assert itf.meta["source"] == "tui_toy:Lamps"
+    assert itf.meta["source"] == "tests.toys:FuseBox"
     assert recorder.of(Notice)[-1].text == f"saved 5 states to {target}"
 
 
@@ -246,11 +246,11 @@ def test_the_default_file_name_comes_from_the_title() -> None:
 
 
 def test_an_untouched_toy_workbench_has_a_five_state_trace() -> None:
-    assert len(tui_toy.workbench().session) == 5
+    assert len(helpers.workbench().session) == 5
 
 
 async def test_switching_a_what_if_off_replays_the_trace_without_the_violation(recorder: Recorder) -> None:
-    app = AhvlabApp(tui_toy.mini())
+    app = AhvlabApp(helpers.mini())
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         assert app.frame is not None and app.frame.mutations == ("no_fencing",)
         await pilot.press("m")
@@ -267,7 +267,7 @@ async def test_switching_a_what_if_off_replays_the_trace_without_the_violation(r
 
 
 async def test_a_timing_that_is_not_a_number_is_refused_in_the_dialog() -> None:
-    app = AhvlabApp(tui_toy.mini())
+    app = AhvlabApp(helpers.mini())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
         field = app.screen.query_one("#timing-ha-timeout", Input)
@@ -279,7 +279,7 @@ async def test_a_timing_that_is_not_a_number_is_refused_in_the_dialog() -> None:
 
 
 async def test_escape_stops_a_running_check_with_partial_figures(recorder: Recorder) -> None:
-    app = AhvlabApp(tui_toy.odometer())
+    app = AhvlabApp(helpers.odometer())
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await pilot.press("c")
         # Wait for the first progress report (every 0.5 s), then stop.
@@ -300,7 +300,7 @@ async def test_escape_stops_a_running_check_with_partial_figures(recorder: Recor
 
 
 async def test_q_during_a_check_stops_it_and_quits_with_status_zero(recorder: Recorder) -> None:
-    app = AhvlabApp(tui_toy.odometer())
+    app = AhvlabApp(helpers.odometer())
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await pilot.press("c")
         while not recorder.of(CheckProgress) and not recorder.of(CheckFinished):
@@ -345,7 +345,7 @@ async def test_the_picker_says_when_nothing_matches_the_filter(lamps_app: Ahvlab
 
 
 async def test_applying_the_what_ifs_unchanged_says_so(recorder: Recorder) -> None:
-    app = AhvlabApp(tui_toy.mini())
+    app = AhvlabApp(helpers.mini())
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
         await pilot.press("m")
         assert isinstance(app.focused, SelectionList)

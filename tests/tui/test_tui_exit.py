@@ -50,7 +50,7 @@ def test_sigterm_ends_the_app_with_143_and_leaves_the_alternate_screen() -> None
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ahvlab.cli", "tui", "tests.tui.tui_toy:Lamps"],
+        [sys.executable, "-m", "ahvlab.cli", "tui", "tests.toys:FuseBox"],
         stdin=follower,
         stdout=follower,
         stderr=follower,

@@ -150,9 +150,9 @@ def test_the_picker_ranks_action_name_matches_above_description_matches() -> Non
 
 
 async def test_b_cycles_through_every_branch_back_to_the_scenario_trace() -> None:
-    from tests.tui import tui_toy
+    from tests.tui import helpers
 
-    app = AhvlabApp(tui_toy.workbench())
+    app = AhvlabApp(helpers.workbench())
     async with app.run_test(size=(120, 40)) as pilot:
         s = app.wb.session
         original = [s.label(i) for i in range(len(s))]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ahvlab.tui.app import AhvlabApp
-from tests.tui import tui_toy
+from tests.tui import helpers
 
 # Every binding of the app and its dialogs, plus keys that move, pick, type and close. `q` is left out:
 # it ends the run (its own test checks the exit status).
@@ -40,7 +40,7 @@ async def press_all(app: AhvlabApp, keys: list[str]) -> None:
     keys=st.lists(st.sampled_from(KEYS), min_size=5, max_size=25),
 )
 def test_random_keys_never_crash_the_app(which: str, keys: list[str]) -> None:
-    workbench = tui_toy.workbench() if which == "lamps" else tui_toy.mini()
+    workbench = helpers.workbench() if which == "lamps" else helpers.mini()
     here = os.getcwd()
     # `s` then enter saves a trace: keep whatever it writes out of the work tree.
     with tempfile.TemporaryDirectory() as tmp:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ahvlab.tui.app import AhvlabApp
 from ahvlab.tui.messages import CheckFinished, StepShown
 from ahvlab.workbench import open_workbench
-from tests.tui.tui_toy import Recorder
+from tests.tui.helpers import Recorder
 
 SCENARIO = "what-if-no-fencing"
 

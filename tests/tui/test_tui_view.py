@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ahvlab.checker.values import Change
 from ahvlab.tui.view import frame, timeline
-from tests.tui import tui_toy
+from tests.tui import helpers
 
 
 def test_the_timeline_marks_failing_and_narrated_steps() -> None:
-    rows = timeline(tui_toy.workbench()).rows
+    rows = timeline(helpers.workbench()).rows
     assert [(r.index, r.time, r.label, r.violated, r.narrated) for r in rows] == [
         (0, "T+0", "init", False, True),
         (1, "T+0", "switch(lamp=0)", False, True),
@@ -19,7 +19,7 @@ def test_the_timeline_marks_failing_and_narrated_steps() -> None:
 
 
 def test_the_frame_names_what_changed_in_the_one_path_syntax() -> None:
-    wb = tui_toy.mini()
+    wb = helpers.mini()
     wb.session.goto(3)
     f = frame(wb)
     assert f.violated == ("no_phantom_vm",)

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Static
 from ahvlab.tui.app import AhvlabApp
 from ahvlab.tui.screens.watch import WatchScreen, detail_lines
 from ahvlab.workbench import open_workbench
-from tests.tui.tui_toy import Recorder
+from tests.tui.helpers import Recorder
 
 SIZE = (120, 40)
 
