@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ahvlab.model import solver
 from ahvlab.model.knapsack import is_feasible, mthm, packed_profit
+from bench.capacity import instance
 from bench.mkp import solve
 
 # The ten items of the MTM driver in the book's appendix; the optimum is checked by brute force below.
@@ -108,3 +109,15 @@ def test_a_budget_stop_leaves_the_optimum_between_the_value_and_the_bound() -> N
             assert is_feasible(w, c, cut.assignment)
             stopped += not cut.optimal
     assert stopped > 0
+
+
+def test_the_docs_example_mthm_820_against_the_optimum_879() -> None:
+    # docs/capacity.md, "The exact solver of the bench": the bench's second weakly correlated
+    # instance of 30 items in 6 knapsacks, where MTHM is 6.7% short.
+    rng = random.Random("1-weakly correlated-30-6")
+    for _ in range(2):
+        p, w, c = instance(rng, 30, 6, "weakly correlated")
+    assert packed_profit(p, mthm(p, w, c)) == 820
+    got = solve(p, w, c, budget=None)
+    assert (got.value, got.bound) == (879, 879)
+    assert is_feasible(w, c, got.assignment)
