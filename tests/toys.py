@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from ahvlab.checker import Action, Property, Spec, action, eventually, invariant, sometimes
+from ahvlab.checker import Action, Property, Spec, action, eventually, invariant, leads_to, sometimes
 from ahvlab.model.picture import CopyPicture, HostPicture, Picture, SessionPicture, VMPicture
 
 # -- the engine, the command line, sessions ------------------------------------------------
@@ -380,6 +380,38 @@ class Wander(Spec):
     @invariant("pos stays below 7")
     def near(self, s):
         return s.pos < 7
+
+
+class Roam(Spec):
+    """Wander's walk with a temporal property: once at 7 or beyond, the walker comes home to 0 (it may not).
+
+    ``step`` has the fairness given (none by default: the walker may stop anywhere, so reaching 7 and
+    stopping there violates ``home``; weakly fair: it roams 6 -> 7 -> 6 forever instead).
+    """
+
+    class State(NamedTuple):
+        pos: int
+
+    def __init__(self, fair: str | None = None) -> None:
+        self.fair = fair
+
+    def init(self):
+        yield self.State(0)
+
+    def actions(self):
+        return [Action("step", self.step, "move by +1, +2 or -1", self.fair), Action("wait", self.wait, "a no-op")]  # type: ignore[arg-type]
+
+    def step(self, s):
+        for d in (1, 2, -1):
+            if 0 <= s.pos + d <= 9:
+                yield {"by": d}, self.State(s.pos + d)
+
+    def wait(self, s):
+        yield {}, s
+
+    @leads_to("far from home, the walker comes home")
+    def home(self, s):
+        return (s.pos >= 7, s.pos == 0)
 
 
 # -- temporal properties --------------------------------------------------------------------

@@ -5,10 +5,10 @@ It knows nothing of AHV. Import what a spec needs from here::
     from ahvlab.checker import Spec, action, invariant, check
 """
 
-from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, bfs, dfs, simulate
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, bfs, dfs
 from ahvlab.checker.liveness import check_graph
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
-from ahvlab.checker.run import check, search
+from ahvlab.checker.run import check, search, simulate
 from ahvlab.checker.session import Choice, Move, Session, SessionError
 from ahvlab.checker.spec import (
     Action,

@@ -952,8 +952,25 @@ def search(
     raise ValueError(f"unknown engine {engine!r} (bfs or dfs)")
 
 
-def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | None = None) -> Result:
-    """Random simulation: ``runs`` behaviours of at most ``steps`` steps, reproducible from ``seed``."""
+LassoHook = Callable[[Sequence[Step], Sequence[tuple[int, Any, Any]] | None], Violation | None]
+"""Shown each state a walk reaches (the walk so far, then the state's steps as ``(action index, params,
+successor)``, or None when the walk ends there without enumerating them); returns a violation the walk
+shows, or None. :class:`ahvlab.checker.lasso.WalkLassos` checks the temporal properties on the lassos."""
+
+
+def simulate(
+    spec: Spec,
+    runs: int,
+    steps: int,
+    seed: int = 0,
+    opts: Options | None = None,
+    lassos: LassoHook | None = None,
+) -> Result:
+    """Random simulation: ``runs`` behaviours of at most ``steps`` steps, reproducible from ``seed``.
+
+    ``lassos`` is shown every state a walk reaches within the constraint (after its
+    invariants); a violation it returns ends the simulation.
+    """
     opts = opts or Options()
     rng = random.Random(seed)
     search = _Search(spec, opts, "simulate")
@@ -994,6 +1011,10 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                 if constraint is not None and not constraint(s):
                     break
                 if depth == steps:
+                    if lassos is not None:
+                        search.violation = lassos(trace, None)
+                        if search.violation is not None:
+                            raise _Stop
                     break
                 succ: list[tuple[int, Any, Any]] = []
                 for ai, act in enumerate(actions):
@@ -1006,10 +1027,14 @@ def simulate(spec: Spec, runs: int, steps: int, seed: int = 0, opts: Options | N
                         c.generated += len(succ) - n0
                 ai = -1
                 f.generated += len(succ)
-                if not succ:
-                    if opts.deadlock:
-                        search.violation = finish(trace, "deadlock", "deadlock", "no action is enabled")
+                if not succ and opts.deadlock:
+                    search.violation = finish(trace, "deadlock", "deadlock", "no action is enabled")
+                    raise _Stop
+                if lassos is not None:
+                    search.violation = lassos(trace, succ)
+                    if search.violation is not None:
                         raise _Stop
+                if not succ:
                     break
                 pick, params, s = rng.choice(succ)
                 trace.append(Step(s, actions[pick].name, dict(params)))

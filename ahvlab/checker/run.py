@@ -1,7 +1,9 @@
 """The one entry point that runs a check: the search, then liveness on the graph it recorded, then the verdict.
 
 The CLI, the interactive session, the scenario runner and :mod:`ahvlab.testing`
-all call :func:`check`, so a spec gets the same answer wherever it is checked.
+all call :func:`check`, so a spec gets the same answer wherever it is checked;
+``ahvlab simulate`` calls :func:`simulate`, which checks the same properties on the
+random walks (the temporal ones on every lasso a walk closes).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ahvlab.checker import engine as sequential
 from ahvlab.checker.cluster import check_on_ray
 from ahvlab.checker.engine import Engine, GraphRecorder, Observer, Options, SpecError
 from ahvlab.checker.errors import UsageError
+from ahvlab.checker.lasso import WalkLassos
 from ahvlab.checker.liveness import FairnessMap, check_graph, temporal_properties
 from ahvlab.checker.parallel import check_parallel
 from ahvlab.checker.result import Result
@@ -91,3 +94,43 @@ def _stopped(result: Result, why: str) -> Result:
     result.figures.liveness_seconds = None
     result.complete = False
     return result
+
+
+def simulate(
+    spec: Spec,
+    runs: int,
+    steps: int,
+    seed: int = 0,
+    opts: Options | None = None,
+    *,
+    liveness: bool | None = None,
+    properties: Sequence[str] | None = None,
+    fairness: FairnessMap | None = None,
+) -> Result:
+    """Random walks (:func:`ahvlab.checker.engine.simulate`), the invariants checked at every state and the
+    temporal properties on every lasso a walk closes (:class:`~ahvlab.checker.lasso.WalkLassos`).
+
+    ``liveness``, ``properties`` and ``fairness`` mean what they mean for :func:`check`.
+    """
+    opts = opts or Options()
+    lassos = walk_lassos(spec, opts, liveness=liveness, properties=properties, fairness=fairness)
+    result = sequential.simulate(spec, runs, steps, seed, opts, lassos)
+    if lassos is not None:
+        result.figures.liveness_properties = len(lassos.names)
+        result.figures.liveness_seconds = lassos.seconds
+    return result
+
+
+def walk_lassos(
+    spec: Spec,
+    opts: Options,
+    *,
+    liveness: bool | None = None,
+    properties: Sequence[str] | None = None,
+    fairness: FairnessMap | None = None,
+) -> WalkLassos | None:
+    """What checks a simulation's walks for temporal properties, or None when there is nothing to check."""
+    if liveness is False:
+        return None
+    lassos = WalkLassos(spec, properties, fairness, opts.init_states)
+    return lassos if lassos else None

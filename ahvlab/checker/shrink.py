@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -31,22 +31,26 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.database import ExampleDatabase, choices_to_bytes
 
-from ahvlab.checker.engine import Options, SpecError, _Search, blame_of, lint, simulate, spec_error
+from ahvlab.checker.engine import Options, SpecError, _Search, blame_of, lint, spec_error
+from ahvlab.checker.lasso import WalkLassos
+from ahvlab.checker.liveness import FairnessMap, verify_lasso
 from ahvlab.checker.result import Result, Violation
+from ahvlab.checker.run import simulate, walk_lassos
 from ahvlab.checker.spec import Invariant
-from ahvlab.checker.trace import ReplayError, Step, find_step, replay
+from ahvlab.checker.trace import ReplayError, Step, Trace, find_step, reaching, replay
 
 Choose = Callable[[int], int]
 """Given how many options there are, the index of the one taken."""
 
 
 class _Found(Exception):
-    """A walk reached the violation (raised out of the hypothesis example)."""
+    """A walk reached the violation (raised out of the hypothesis example); ``loop`` where a lasso loops back."""
 
-    def __init__(self, steps: list[Step], name: str) -> None:
+    def __init__(self, steps: list[Step], name: str, loop: int | None = None) -> None:
         super().__init__(name)
         self.steps = steps
         self.name = name
+        self.loop = loop
 
 
 @dataclass
@@ -57,6 +61,8 @@ class _Walker:
     steps: int
     target: str | None = None
     """The violation a walk must reach (shrinking keeps the name of the one the random walk found)."""
+    lassos: WalkLassos | None = None
+    """For a temporal property: what finds the lassos of a walk that violate it."""
     seen: set[Any] = field(default_factory=set)
 
     def violated(self, state: Any) -> str | None:
@@ -86,7 +92,10 @@ class _Walker:
             name = self.violated(s)
             if name is not None:
                 self.found(trace, name)
-            if depth == self.steps or (search.constraint is not None and not search.constraint(s)):
+            if search.constraint is not None and not search.constraint(s):
+                return
+            if depth == self.steps:
+                self.lasso(trace, None)
                 return
             enabled: list[tuple[int, list[tuple[Any, Any]]]] = []
             for ai, act in enumerate(search.actions):
@@ -100,9 +109,10 @@ class _Walker:
                     c.enabled += 1
                     c.generated += len(succ)
                     f.generated += len(succ)
+            if not enabled and search.opts.deadlock and self.target in (None, "deadlock"):
+                self.found(trace, "deadlock")
+            self.lasso(trace, [(ai, p, t) for ai, succ in enabled for p, t in succ])
             if not enabled:
-                if search.opts.deadlock and self.target in (None, "deadlock"):
-                    self.found(trace, "deadlock")
                 return
             ai, succ = enabled[choose(len(enabled))]
             params, s = succ[choose(len(succ))]
@@ -110,6 +120,14 @@ class _Walker:
 
     def found(self, trace: list[Step], name: str) -> None:
         raise _Found(list(trace), name)
+
+    def lasso(self, trace: list[Step], succ: list[tuple[int, Any, Any]] | None) -> None:
+        """Raise :class:`_Found` if the walk so far shows a lasso that violates the target property."""
+        if self.lassos is None:
+            return
+        v = self.lassos(trace, succ)
+        if v is not None:
+            raise _Found(list(v.trace.steps), v.name, v.trace.loop)
 
 
 class _Seed(ExampleDatabase):
@@ -246,28 +264,162 @@ def _shorter(walker: _Walker, steps: list[Step], width: int) -> list[Step] | Non
     return None
 
 
-def simulate_shrinking(spec: Any, runs: int, steps: int, seed: int, opts: Options | None = None) -> Result:
-    """:func:`simulate`, then hypothesis shrinks the violation it found to a locally minimal one.
+def _lasso_path(walker: _Walker, steps: Sequence[Step], loop: int) -> list[Step]:
+    """The walk that shows the lasso: its steps, then the step back to the loop's first state (none if it
+    stutters at the end)."""
+    path = list(steps)
+    if loop < len(path) - 1:
+        key = walker.search.key or (lambda s: s)
+        back = find_step(walker.search.actions, path[-1].state, reaches=reaching(key, key(path[loop].state)))
+        if back is None:
+            raise ReplayError("the lasso's loop does not close when it is replayed")
+        path.append(back)
+    return path
 
+
+def _earliest_lasso(walker: _Walker, steps: Sequence[Step], loop: int) -> Trace:
+    """The first lasso along the walk ``steps`` (then back to ``loop``) that violates the target: it may end
+    earlier, where the walk could already stutter forever or close a loop."""
+    assert walker.lassos is not None
+    path = _lasso_path(walker, steps, loop)
+    for i in range(len(path)):
+        v = walker.lassos(path[: i + 1], None)
+        if v is not None:
+            return v.trace
+    raise ReplayError("the lasso does not violate its property when it is walked again")
+
+
+def _lasso_rerun(walker: _Walker, start: Any, picks: Sequence[Step], loop: int | None) -> Trace | None:
+    """Replay ``picks`` (action and parameters) from ``start`` as a lasso back to ``loop``; the lasso if it is one
+    that violates the target property, re-checked against the spec, else None."""
+    lassos = walker.lassos
+    assert lassos is not None
+    if loop is None or not 0 <= loop <= len(picks):
+        return None
+    steps = [Step(start)]
+    for pick in picks:
+        nxt = find_step(walker.search.actions, steps[-1].state, action=pick.action, params=pick.params)
+        if nxt is None:
+            return None
+        steps.append(nxt)
+    lasso = Trace(tuple(steps), loop)
+    w = lassos.watched[0]
+    try:
+        verify_lasso(walker.search.spec, lassos.actions, w.prop, w.fair, lasso)
+    except ReplayError:
+        return None
+    return lasso
+
+
+def _moved_loop(loop: int, n: int, i: int, width: int, added: int) -> int | None:
+    """Where the loop starts once ``width`` steps at ``i`` give way to ``added`` ones (None: the loop's first
+    state went); a lasso that stutters at its end still does."""
+    if loop == n - 1:
+        return n - 1 - width + added
+    if i + width - 1 < loop:
+        return loop - width + added
+    return loop if i > loop else None
+
+
+def _lasso_candidates(walker: _Walker, lasso: Trace) -> Iterable[tuple[list[Step], int | None]]:
+    """Shorter lassos to try, as (picks after the initial state, loop): a return to an earlier state cut out of
+    the part before the loop, then runs of one to four steps removed or replaced by one step enabled there."""
+    steps = list(lasso.steps)
+    loop = lasso.loop
+    assert loop is not None
+    n = len(steps)
+    key = walker.search.key or (lambda s: s)
+    keys = [key(st.state) for st in steps]
+    for b in range(loop, 0, -1):
+        for a in range(b):
+            if keys[a] == keys[b]:
+                yield steps[1 : a + 1] + steps[b + 1 :], loop - (b - a)
+    for width in range(1, min(4, n - 1) + 1):
+        for i in range(n - width, 0, -1):
+            rest = steps[i + width :]
+            yield steps[1:i] + rest, _moved_loop(loop, n, i, width, 0)
+            if width == 1:
+                continue
+            before = steps[i - 1].state
+            for act in walker.search.actions:
+                for params, _t in act.fn(before) or ():
+                    other = Step(before, act.name, dict(params))
+                    yield [*steps[1:i], other, *rest], _moved_loop(loop, n, i, width, 1)
+
+
+def _shrink_lasso(walker: _Walker, steps: Sequence[Step], loop: int) -> Trace:
+    """Cut loops and runs of steps out of a lasso (or re-choose them) while it still violates the target
+    property, every candidate replayed and re-checked; until no candidate is shorter."""
+    best = _earliest_lasso(walker, steps, loop)
+    improved = True
+    while improved:
+        improved = False
+        for picks, at in _lasso_candidates(walker, best):
+            if len(picks) + 1 >= len(best):
+                continue
+            found = _lasso_rerun(walker, best.steps[0].state, picks, at)
+            if found is not None:
+                assert found.loop is not None
+                best = _earliest_lasso(walker, found.steps, found.loop)
+                improved = True
+                break
+    return best
+
+
+def simulate_shrinking(
+    spec: Any,
+    runs: int,
+    steps: int,
+    seed: int,
+    opts: Options | None = None,
+    *,
+    liveness: bool | None = None,
+    properties: Sequence[str] | None = None,
+    fairness: FairnessMap | None = None,
+) -> Result:
+    """:func:`ahvlab.checker.run.simulate`, then hypothesis shrinks the violation it found to a locally minimal one.
+
+    An invariant's or a deadlock's counterexample is a walk; a temporal property's is a lasso, shrunk as one:
+    its candidates are lassos replayed against the spec and re-checked as the liveness checker re-checks its own.
     ``violation.shrunk_from`` is the length (in states) of the walk first found.
     """
     opts = opts or Options()
     search = _Search(spec, opts, "simulate")
-    if not search.invariants and not opts.deadlock:
-        raise SpecError(f"--shrink has nothing to shrink: {spec.name} checks no invariant and deadlock is off")
+    lassos = walk_lassos(spec, opts, liveness=liveness, properties=properties, fairness=fairness)
+    if not search.invariants and not opts.deadlock and lassos is None:
+        raise SpecError(
+            f"--shrink has nothing to shrink: {spec.name} checks no invariant, no temporal property, "
+            "and deadlock is off"
+        )
     lint(spec, search.inits[:1])
-    found = simulate(spec, runs, steps, seed, opts)
+    found = simulate(
+        spec, runs, steps, seed, opts, liveness=lassos is not None, properties=properties, fairness=fairness
+    )
     v = found.violation
     if v is None:
         return found
-    walker = _Walker(search, len(v.trace), target=v.name)
-    try:
-        shrunk = _hypothesis_shrink(walker, v.trace.steps, seed).steps
-    except KeyboardInterrupt:
-        shrunk = list(v.trace.steps)  # the walk as found: Ctrl-C during shrinking keeps what the walks found
-    shrunk = _without_loops(shrunk, search.key or (lambda s: s))
-    shrunk = _drop_steps(walker, _rerun(walker, shrunk[0].state, shrunk[1:]) or shrunk)
-    found.violation = _violation(search, shrunk, v.name, len(v.trace))
+    if v.kind == "liveness":
+        assert v.trace.loop is not None
+        target = WalkLassos(spec, [v.name], fairness, opts.init_states)
+        walker = _Walker(search, len(v.trace) + 1, target=v.name, lassos=target)
+        path = _lasso_path(walker, v.trace.steps, v.trace.loop)
+        walker.steps = len(path)
+        try:
+            hyp = _hypothesis_shrink(walker, path, seed)
+            assert hyp.loop is not None
+            lasso = _shrink_lasso(walker, hyp.steps, hyp.loop)
+        except KeyboardInterrupt:
+            lasso = v.trace  # the lasso as found: Ctrl-C during shrinking keeps what the walks found
+        found.violation = replace(v, trace=lasso, shrunk_from=len(v.trace))
+    else:
+        walker = _Walker(search, len(v.trace), target=v.name)
+        try:
+            shrunk = _hypothesis_shrink(walker, v.trace.steps, seed).steps
+        except KeyboardInterrupt:
+            shrunk = list(v.trace.steps)  # the walk as found: Ctrl-C during shrinking keeps what the walks found
+        shrunk = _without_loops(shrunk, search.key or (lambda s: s))
+        shrunk = _drop_steps(walker, _rerun(walker, shrunk[0].state, shrunk[1:]) or shrunk)
+        found.violation = _violation(search, shrunk, v.name, len(v.trace))
     found.violations = [found.violation]
     found.figures.seconds = time.monotonic() - search.start
     return found

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
-from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, select_named, simulate, spec_error
+from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, select_named, spec_error
 from ahvlab.checker.errors import UsageError, UserError
 from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import itf_name, write_itf
@@ -18,7 +18,7 @@ from ahvlab.checker.liveness import temporal_properties
 from ahvlab.checker.output import STDOUT, check_outputs
 from ahvlab.checker.report import Progress, plain_report, print_result, result_json
 from ahvlab.checker.result import EXIT_SPEC, Result, Violation
-from ahvlab.checker.run import check
+from ahvlab.checker.run import check, simulate
 from ahvlab.checker.shrink import simulate_shrinking
 from ahvlab.checker.spec import Spec
 from ahvlab.commands.common import Chosen, add_spec_arguments, choose_spec, list_mutations, positive
@@ -98,7 +98,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--shrink",
         action="store_true",
         help="shrink the violation found to a locally minimal counterexample (hypothesis' shrinker, every candidate "
-        "replayed); --json then gives violation.shrunk_from",
+        "replayed; a temporal property's lasso is shrunk as a lasso); --json then gives violation.shrunk_from",
+    )
+    s.add_argument(
+        "--no-liveness",
+        action="store_true",
+        help="skip the temporal properties (by default each lasso a walk closes is checked against them)",
     )
     _add_bounds(s)
     s.set_defaults(run=run_simulate)
@@ -314,9 +319,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     # TLC and Quint pick a fresh seed per run and print it, so any run can be repeated with --seed.
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2**31)
-    if args.shrink and not select_named("invariant", chosen.spec.invariants(), args.invariant) and args.no_deadlock:
+    live = not args.no_liveness and bool(temporal_properties(chosen.spec))
+    checked = select_named("invariant", chosen.spec.invariants(), args.invariant)
+    if args.shrink and not checked and args.no_deadlock and not live:
         raise UsageError(
-            f"--shrink has nothing to shrink: {chosen.spec.name} has no invariant to check and --no-deadlock is set"
+            f"--shrink has nothing to shrink: {chosen.spec.name} has no invariant or temporal property to check "
+            "and --no-deadlock is set"
         )
     shrink = " (then shrink the violation)" if args.shrink else ""
     console.print(
@@ -326,7 +334,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         with Progress(console, interval=args.progress) as progress:
             opts = _options(args, console, progress)
             run = simulate_shrinking if args.shrink else simulate
-            result = stop.stamp(run(chosen.spec, args.runs, args.steps, args.seed, opts))
+            result = stop.stamp(run(chosen.spec, args.runs, args.steps, args.seed, opts, liveness=live))
         stop.defer()
         if args.shrink and not args.json:
             v = result.violation

@@ -44,7 +44,7 @@ from ahvlab.tui.screens.help import HelpScreen
 from ahvlab.tui.screens.knobs import KnobChanges, KnobsScreen
 from ahvlab.tui.screens.pick import PickScreen
 from ahvlab.tui.screens.save import SaveScreen
-from ahvlab.tui.screens.watch import WatchScreen, detail_lines
+from ahvlab.tui.screens.watch import WatchScreen
 from ahvlab.tui.view import Baseline, Frame, Timeline
 from ahvlab.tui.widgets.actions import ActionList
 from ahvlab.tui.widgets.bars import StatusLine, TopBar
@@ -143,15 +143,13 @@ class AhvlabApp(App[int]):
 
     def show_step(self) -> None:
         """Rebuild the frame for the cursor's step and tell whoever listens."""
-        frame = view.frame(self.wb, self.baseline)
+        frame = view.frame(self.wb, self.baseline, self.watches)
         self.frame = frame
         self.post_message(StepShown(frame.index, frame.total, frame.label, frame.violated))
-        if self.watches:
-            self.say(" · ".join(detail_lines(self.wb, self.watches, frame.index)))
 
     def refresh_trace(self, reason: str) -> None:
         """The trace changed: rebuild the timeline, then the frame."""
-        self.timeline = view.timeline(self.wb)
+        self.timeline = view.timeline(self.wb, self.watches)
         self.show_step()
         self.post_message(TraceChanged(reason, len(self.wb.session)))
 
@@ -363,9 +361,17 @@ class AhvlabApp(App[int]):
         self.push_screen(WatchScreen(self.wb, self.watches), self._watched)
 
     def _watched(self, watches: list[str] | None) -> None:
-        if watches is not None:
-            self.watches = watches
-            self.show_step()
+        if watches is None or watches == self.watches:
+            return
+        self.watches = watches
+        # The timeline gains a column per expression and the left side widens to hold them.
+        self.query_one("#left").set_class(bool(watches), "-watching")
+        self.timeline = view.timeline(self.wb, self.watches)
+        self.show_step()
+        if watches:
+            self.say(f"watching {', '.join(watches)} (a column each in the timeline; the step detail)")
+        else:
+            self.say("nothing is watched now")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -421,7 +427,7 @@ HELP = {
     "violation": "jump to the first step where an invariant fails",
     "knobs": "what-ifs: switch mutations, change timings, re-check",
     "save": "save the trace as ITF JSON",
-    "watch": "the watch list: expressions and their value at every step",
+    "watch": "the watch list: add or remove expressions; the timeline and step detail show their values",
     "branch": "bring back the next branch (b again cycles through every branch; the tree lists them)",
     "help": "this help",
     "quit": "quit",

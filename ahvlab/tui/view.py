@@ -9,15 +9,33 @@ checkpoints do: ``host[2].cvm_up``, ``vm.VM1.copies``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ahvlab.checker.errors import UsageError
 from ahvlab.checker.session import Choice, InvariantStatus
 from ahvlab.checker.values import Change, deep_changes, show, show_time
+from ahvlab.checker.watch import Value, compile_expr, evaluate
 from ahvlab.model import AHVSpec
 from ahvlab.model.picture import Picture, deadlines
 from ahvlab.tui.facts import facts
 from ahvlab.workbench import Workbench
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A watched expression at one step: its value as text, and the previous step's when it differs."""
+
+    expr: str
+    text: str
+    error: bool = False
+    """The expression has no value here (``text`` says why)."""
+    was: str | None = None
+    """The value at the step before, when it was different (None: unchanged, or the initial state)."""
+
+    @property
+    def changed(self) -> bool:
+        return self.was is not None
 
 
 @dataclass(frozen=True)
@@ -29,6 +47,8 @@ class TimelineRow:
     label: str
     violated: bool
     narrated: bool
+    watched: tuple[Watched, ...] = ()
+    """The watch list's values at this step, in the order of the list."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,8 @@ class Baseline:
 class Timeline:
     rows: tuple[TimelineRow, ...]
     branches: tuple[BranchRow, ...]
+    watches: tuple[str, ...] = ()
+    """The watched expressions (a column each in the timeline)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,18 +120,70 @@ class Frame:
     """What the step changed, in words (derived from the pictures before and after it)."""
     rewritten: bool = False
     """A what-if changed the model since the trace was opened: its narration was written for the unchanged one."""
+    watched: tuple[Watched, ...] = ()
+    """The watch list's expressions and their values at this step."""
 
     @property
     def violated(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.invariants if not s.holds)
 
 
-def timeline(wb: Workbench) -> Timeline:
-    """The whole trace as rows, plus the branches the user created."""
+def _shown(v: Value) -> str:
+    return f"error: {v.error}" if v.error is not None else show(v.value, quote=False)
+
+
+def _marked(watches: Sequence[str], values: list[Value], before: list[Value] | None) -> tuple[Watched, ...]:
+    """The values at one step, each with the one before when it differs (``before`` None: the initial state)."""
+    return tuple(
+        Watched(t, _shown(v), v.error is not None, None if before is None or _shown(b) == _shown(v) else _shown(b))
+        for t, v, b in zip(watches, values, before or values, strict=True)
+    )
+
+
+def watch_values(wb: Workbench, watches: Sequence[str]) -> list[tuple[Watched, ...]]:
+    """Every watched expression at every step of the trace, each marked where it differs from the step before.
+
+    A watch list holds expressions that parsed when they were added (:func:`check_watch`).
+    """
+    s = wb.session
+    exprs = [compile_expr(t) for t in watches]
+    out: list[tuple[Watched, ...]] = []
+    before: list[Value] | None = None
+    for st in s.steps:
+        values = evaluate(s.spec, st.state, exprs)
+        out.append(_marked(watches, values, before))
+        before = values
+    return out
+
+
+def watched_at(wb: Workbench, watches: Sequence[str], index: int) -> tuple[Watched, ...]:
+    """The watched expressions at step ``index`` (and their values at the step before, where they differ)."""
+    if not watches:
+        return ()
+    s = wb.session
+    exprs = [compile_expr(t) for t in watches]
+    before = evaluate(s.spec, s.steps[index - 1].state, exprs) if index > 0 else None
+    return _marked(watches, evaluate(s.spec, s.steps[index].state, exprs), before)
+
+
+def check_watch(text: str) -> str | None:
+    """Why ``text`` cannot be watched (one line, with the column), or None when it parses."""
+    try:
+        compile_expr(text)
+    except UsageError as exc:
+        return exc.message
+    return None
+
+
+def timeline(wb: Workbench, watches: Sequence[str] = ()) -> Timeline:
+    """The whole trace as rows (with the watched expressions' values), plus the branches the user created."""
     s = wb.session
     checks = [i.fn for i in s.invariants()]
+    values = watch_values(wb, watches) if watches else [()] * len(s.steps)
     rows = tuple(
-        TimelineRow(i, show_time(s.time(i)), s.label(i), any(not ok(st.state) for ok in checks), i in s.narration)
+        TimelineRow(
+            i, show_time(s.time(i)), s.label(i), any(not ok(st.state) for ok in checks), i in s.narration, values[i]
+        )
         for i, st in enumerate(s.steps)
     )
     branches = tuple(
@@ -117,7 +191,7 @@ def timeline(wb: Workbench) -> Timeline:
         for k, b in enumerate(s.branches)
         if b.steps
     )
-    return Timeline(rows, branches)
+    return Timeline(rows, branches, tuple(watches))
 
 
 def step_changes(wb: Workbench, index: int) -> list[Change]:
@@ -144,8 +218,9 @@ def deadline_rows(wb: Workbench, picture: Picture | None) -> tuple[DeadlineRow, 
     return tuple(rows)
 
 
-def frame(wb: Workbench, baseline: Baseline | None = None) -> Frame:
-    """The step under the cursor as plain values; ``baseline`` is the what-ifs the narration was written for."""
+def frame(wb: Workbench, baseline: Baseline | None = None, watches: Sequence[str] = ()) -> Frame:
+    """The step under the cursor as plain values; ``baseline`` is the what-ifs the narration was written for;
+    ``watches`` the watch list."""
     s = wb.session
     i = s.cursor
     picture = wb.picture(i)
@@ -170,4 +245,5 @@ def frame(wb: Workbench, baseline: Baseline | None = None) -> Frame:
         deadlines=deadline_rows(wb, picture),
         facts=tuple(facts(before, picture)) if before is not None and picture is not None else (),
         rewritten=rewritten,
+        watched=watched_at(wb, watches, i),
     )

@@ -1,43 +1,51 @@
-"""The watch list: expressions of the checkpoint language, their value at every step of the trace.
+"""The watch list editor (``w``): add and remove expressions of the checkpoint language, read their whole values.
 
-A separate screen, so the main panels stay as they are: its table is the timeline
-with a column per expression, the cursor's step highlighted, and under it the
-values at that step (the step detail). Typing an expression that is watched
-already removes it.
+The main screen shows the watched values already: a column each in the timeline
+(cut to the panel's width) and, for the cursor's step, in the step detail. This
+screen is where the list is edited, and where a long value (``vm.VM1.sessions``)
+is read whole: a table of every step with a full-width column per expression, the
+cursor's step highlighted, and under it the values at that step. Typing an
+expression that is watched already removes it; one that does not parse is one
+line with its column, and is not added.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
-from ahvlab.checker.errors import UsageError
-from ahvlab.checker.watch import Value, compile_expr, evaluate
+from ahvlab.tui.view import Watched, check_watch, watch_values
 from ahvlab.workbench import Workbench
 
 
-def watch_values(wb: Workbench, texts: list[str]) -> list[list[Value]]:
-    """Every watched expression's value at every step of the trace."""
-    s = wb.session
-    exprs = [compile_expr(t) for t in texts]
-    return [evaluate(s.spec, st.state, exprs) for st in s.steps]
+def detail_line(w: Watched) -> str:
+    """``vm.VM1.copies = (1, 3)  (was (1,))``: a watched expression at one step."""
+    was = f"  (was {w.was})" if w.was is not None else ""
+    return f"{w.expr} = {w.text}{was}"
 
 
 def detail_lines(wb: Workbench, texts: list[str], index: int) -> list[str]:
-    """``vm.VM1.copies = (1, 3)`` for each watched expression at step ``index``."""
+    """Each watched expression at step ``index``, or how to add one when nothing is watched."""
     if not texts:
         return ["nothing is watched: type an expression (e.g. vm.VM1.copies) and press enter"]
-    values = watch_values(wb, texts)[index]
-    return [f"{t} = {v.text}" for t, v in zip(texts, values, strict=True)]
+    return [detail_line(w) for w in watch_values(wb, texts)[index]]
+
+
+def full_cell(w: Watched) -> Text:
+    """A whole value in the editor's table: ``*`` and bold yellow where it changed, red for an error."""
+    if w.error:
+        return Text(w.text, "red")
+    return Text("*" + w.text, "bold yellow") if w.changed else Text(w.text)
 
 
 class WatchScreen(ModalScreen[list[str]]):
-    """Edits the app's watch list (dismissed with it) and shows its values along the trace."""
+    """Edits the app's watch list (dismissed with it) and shows its whole values along the trace."""
 
     DEFAULT_CSS = """
     WatchScreen { align: center middle; background: $background 60%; }
@@ -56,7 +64,7 @@ class WatchScreen(ModalScreen[list[str]]):
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-body") as body:
             body.border_title = "Watch list"
-            body.border_subtitle = "enter adds (or removes a watched one) · escape closes"
+            body.border_subtitle = "enter adds (or removes a watched one) · escape closes: the timeline shows them"
             yield Input(placeholder="an expression: vm.VM1.copies, len(leaders), host[1].up", id="watch-input")
             yield Static(id="watch-error")
             yield DataTable(id="watch-table", cursor_type="row", zebra_stripes=True)
@@ -68,17 +76,19 @@ class WatchScreen(ModalScreen[list[str]]):
 
     def refresh_values(self) -> None:
         s = self.wb.session
-        table = self.query_one(DataTable)
+        table: DataTable[Text] = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_columns("step", "T", "action", *self.watches)
+        # Text labels: a plain string would be read as markup, and `a[b]` would lose its `[b]`.
+        table.add_columns(Text("step"), Text("T"), Text("action"), *(Text(w) for w in self.watches))
         values = watch_values(self.wb, self.watches)
         for i in range(len(s)):
+            t = s.time(i)
             table.add_row(
-                str(i), str(s.time(i) if s.time(i) is not None else ""), s.label(i), *(v.text for v in values[i])
+                Text(str(i)), Text("" if t is None else str(t)), Text(s.label(i)), *(full_cell(w) for w in values[i])
             )
         table.move_cursor(row=s.cursor)
         lines = detail_lines(self.wb, self.watches, s.cursor)
-        self.query_one("#watch-detail", Static).update(f"step {s.cursor}:\n" + "\n".join(lines))
+        self.query_one("#watch-detail", Static).update(Text(f"step {s.cursor}:\n" + "\n".join(lines)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -88,10 +98,9 @@ class WatchScreen(ModalScreen[list[str]]):
         if text in self.watches:
             self.watches.remove(text)
         else:
-            try:
-                compile_expr(text)
-            except UsageError as exc:
-                error.update(exc.message)
+            problem = check_watch(text)
+            if problem is not None:
+                error.update(Text(problem))
                 return
             self.watches.append(text)
         error.update("")

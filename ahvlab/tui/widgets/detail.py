@@ -1,4 +1,5 @@
-"""Step detail: the step's action, the scenario's narration, what changed in words, then the raw diff (old -> new)."""
+"""Step detail: the step's action, the watched expressions, the scenario's narration, what changed in words, then
+the raw diff (old -> new)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ahvlab.checker.values import Change, show
-from ahvlab.tui.view import Frame
+from ahvlab.tui.view import Frame, Watched
 from ahvlab.tui.widgets.panel import FramePanel
 
 
@@ -37,6 +38,26 @@ def changes_table(frame: Frame) -> Table:
     return table
 
 
+def watched_text(w: Watched) -> Text:
+    """A watched value at this step: ``old → new`` where it changed (as the diff shows it), red for an error."""
+    if w.error:
+        return Text(w.text, "red")
+    if w.was is not None:
+        return Text.assemble((w.was, "red strike"), " → ", (w.text, "bold green"))
+    return Text(w.text)
+
+
+def watched_table(frame: Frame) -> Table:
+    """``watch vm.VM1.copies  (1,) → (1, 3)``: each watched expression and its value at this step."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for w in frame.watched:
+        table.add_row("watch", w.expr, watched_text(w))
+    return table
+
+
 class StepDetail(FramePanel):
     TITLE = "Step detail"
 
@@ -46,6 +67,8 @@ class StepDetail(FramePanel):
             head.append(f"{frame.time}  ", "cyan")
         head.append(frame.label, "bold")
         parts: list[RenderableType] = [head]
+        if frame.watched:
+            parts.append(watched_table(frame))
         if frame.narration:
             said = Text(frame.narration, "italic yellow")
             if frame.rewritten:
