@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import inspect
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -614,6 +615,14 @@ class Function:
     """What to show when it is called wrongly, e.g. ``admits(vm, host)``."""
 
     def call(self, name: str, args: list[Any], col: int) -> Any:
+        try:
+            inspect.signature(self.fn).bind(*args)
+        except TypeError:
+            wanted = self.signature.count(",") + 1 if "()" not in self.signature else 0
+            given = f"{len(args)} {'was' if len(args) == 1 else 'were'} given"
+            raise ExprError(f"{name}() is {self.signature}: it takes {wanted} arguments, {given}", col) from None
+        except ValueError:
+            pass  # a builtin without a signature: the call says what is wrong
         try:
             return self.fn(*args)
         except ExprError as exc:

@@ -44,14 +44,14 @@ def test_guarantee_mode_offers_the_segment_plan_and_admission_questions():
     [
         ('admits("VM9", 1)', "no VM 'VM9'; the VMs are: VM01, VM02, VM03"),
         ('admits("VM01", 4)', "no host 4; the hosts are 1..3"),
-        ('admits("VM01")', "admits() is admits(vm, host):"),
+        ('admits("VM01")', "admits() is admits(vm, host): it takes 2 arguments, 1 was given"),
         ('admit("VM01", 1)', "unknown function 'admit'; did you mean 'admits'?"),
     ],
 )
 def test_a_wrong_capacity_question_is_one_clear_error(text, message):
     with pytest.raises(ExprError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")) as err:
         parse(text).evaluate(env_at("guarantee-step-3"))
-    assert "\n" not in str(err.value)
+    assert "\n" not in str(err.value) and "lambda" not in str(err.value)  # no Python internals
 
 
 def test_walk_shows_the_friendly_names_not_the_raw_tuples():

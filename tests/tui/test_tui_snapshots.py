@@ -37,11 +37,11 @@ class TestMainScreen:
     def test_watched_values_in_the_timeline_and_the_step_detail_at_80x24(self, snap_compare: Any) -> None:
         # w, type the expression, Enter, Escape; then two steps: on[0] changed at step 1, the detail says so.
         keys = ["w", *"on[0]", "enter", "escape", "right"]
-        assert snap_compare(AhvlabApp(tui_toy.workbench()), press=keys, terminal_size=NARROW)
+        assert snap_compare(AhvlabApp(helpers.workbench()), press=keys, terminal_size=NARROW)
 
     def test_two_watched_values_at_120x40(self, snap_compare: Any) -> None:
         keys = ["w", *"on[0]", "enter", *"len(broken)", "enter", "escape", "right", "right"]
-        assert snap_compare(AhvlabApp(tui_toy.workbench()), press=keys, terminal_size=MEDIUM)
+        assert snap_compare(AhvlabApp(helpers.workbench()), press=keys, terminal_size=MEDIUM)
 
     def test_a_branch_is_listed_under_the_timeline(self, snap_compare: Any) -> None:
         # At the partition step, pick the first other action (partition host 2 is not enabled: host 1 is cut).
