@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ahvlab.checker.engine import Engine, Options, blame_of
+from ahvlab.checker.engine import Engine, Options, SpecError, blame_of, spec_error
 from ahvlab.checker.result import Result
 from ahvlab.checker.run import check
 from ahvlab.checker.spec import Invariant, Params, Spec
@@ -86,7 +86,12 @@ class Session:
 
     def __post_init__(self) -> None:
         if not self.steps:
-            inits = list(self.spec.init())
+            try:
+                inits = list(self.spec.init())
+            except (SpecError, KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as exc:  # the spec's own code: one line with its file and line, exit 150
+                raise spec_error(exc, "init", self.spec, self.spec.init) from exc
             if not inits:
                 raise SessionError(f"{self.spec.name} has no initial state")
             self.steps = [Step(inits[0])]

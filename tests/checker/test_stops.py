@@ -179,6 +179,18 @@ def test_a_failing_spec_hook_is_one_line_naming_hook_class_and_line(capsys, comm
     assert lines[0].endswith(")") and f"{toys.__file__}:" in lines[0]
 
 
+@pytest.mark.parametrize("command", [("shell", "--script", "SCRIPT"), ("tui",), ("serve",)])
+@pytest.mark.parametrize("cls", ["InitRaises", "InitNotIterable"])
+def test_the_interactive_front_ends_refuse_a_failing_init_in_one_line(capsys, tmp_path, command, cls):
+    script = tmp_path / "script.txt"
+    script.write_text("show\n")
+    command = tuple(str(script) if word == "SCRIPT" else word for word in command)
+    code, _out, err = run(capsys, command[0], B + cls, *command[1:])
+    assert code == 150
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ahvlab: spec error in init of {cls}: it "), err
+
+
 @pytest.mark.parametrize(
     ("cls", "hook"), [("FormatFails", "format_state"), ("StepFormatFails", "format_step"), ("TimeFails", "time_of")]
 )
