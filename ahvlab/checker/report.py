@@ -65,16 +65,19 @@ def figure_lines(f: Figures, engine: str = "bfs") -> list[str]:
             f"{f.generated} states generated, {f.distinct} distinct states found, {f.queue} states left on queue.",
             f"The depth of the complete state graph search is {f.depth}.",
         ]
-    how = []
+    parts = []
     if f.workers > 1:
-        how.append(f"{f.workers} workers")
+        parts.append(f"{f.workers} workers")
     if f.reduction:
-        how.append("partial-order reduction")
-    # One line, the last: a shell transcript leaves it out (seconds and memory differ run to run).
-    line = f"Finished in {f.seconds:.2f}s{' (' + ', '.join(how) + ')' if how else ''}: {speed_text(f)}"
+        parts.append("partial-order reduction")
+    if f.peak_bytes:
+        per = bytes_per_state(f)
+        parts.append(f"peak {f.peak_bytes / 2**20:,.0f} MiB" + (f", {per:,.0f} bytes/state" if per is not None else ""))
     if engine != "simulate" and f.distinct:
-        line += f"; fingerprint collision probability {collision_probability(f.distinct, f.generated):.1E}"
-    lines.append(line + ".")
+        parts.append(f"fingerprint collision probability {collision_probability(f.distinct, f.generated):.1E}")
+    parts.append(f"{states_per_second(f):,.0f} distinct states/s")
+    # One line ending in the rate, as before: a shell transcript leaves it out (seconds and memory vary).
+    lines.append(f"Finished in {f.seconds:.2f}s ({'; '.join(parts)}).")
     if f.liveness_seconds is not None:
         lines.append(f"Checked {f.liveness_properties} temporal properties in {f.liveness_seconds:.2f}s (liveness).")
     return lines
