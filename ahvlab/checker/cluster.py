@@ -14,6 +14,7 @@ for a fingerprint and for the replay of a counterexample).
 
 from __future__ import annotations
 
+import functools
 import socket
 from collections.abc import Sequence
 from typing import Any
@@ -122,10 +123,25 @@ class RayPool(Pool):
             self.ray.kill(a)
 
 
+def _cached(fn: Any, maxsize: int | None) -> Any:
+    return functools.lru_cache(maxsize=maxsize)(fn)
+
+
+def _ship_caches(ray: Any) -> None:
+    """Let a spec that memoizes with ``functools.lru_cache`` travel to the actors: the cached function
+    goes by value (cloudpickle), the cache starts empty there."""
+    ray.util.register_serializer(
+        functools._lru_cache_wrapper,
+        serializer=lambda f: (f.__wrapped__, f.cache_parameters()["maxsize"]),
+        deserializer=lambda args: _cached(*args),
+    )
+
+
 def check_on_ray(spec: Spec, opts: Options) -> Result:
     """The partitioned BFS on Ray actors at ``opts.ray``; ``opts.workers`` actors (0 or 1: one per CPU)."""
     address = opts.ray or "local"
     ray, started = connect(address)
+    _ship_caches(ray)
     try:
         n = opts.workers if opts.workers > 1 else max(1, int(ray.cluster_resources().get("CPU", 1)))
         return partitioned_bfs(spec, opts, lambda o: RayPool(spec, o, n, ray), engine="bfs")

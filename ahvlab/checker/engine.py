@@ -118,6 +118,16 @@ class _Stop(Exception):
     pass
 
 
+def reset_peak() -> None:
+    """Start this process's peak-memory mark again from what it holds now (Linux), so that a run's
+    peak is its own and not that of whatever ran before it in the same process."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
 def resident_bytes() -> int:
     """This process's resident memory now (Linux; elsewhere its peak so far)."""
     try:
@@ -128,7 +138,14 @@ def resident_bytes() -> int:
 
 
 def peak_bytes() -> int:
-    """This process's peak resident memory so far."""
+    """This process's peak resident memory since :func:`reset_peak` (Linux), or since it started."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss if sys.platform == "darwin" else rss * 1024
 
@@ -251,6 +268,7 @@ class _Search:
         """Whether partial-order reduction was on for this run."""
         self.fingerprint: Callable[[Any], int] = fingerprint
         """bfs: the fingerprint of a fingerprinted value (Ray actors use a stable one)."""
+        reset_peak()
         self.rss0 = resident_bytes()
         self.start = time.monotonic()
         self.last_progress = self.start
