@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ahvlab.checker.engine import Options, bfs, search
+from ahvlab.checker.engine import Options, bfs
+from ahvlab.checker.run import search
 from ahvlab.checker.examples import DieHard, DiningPhilosophers, TwoPhase
 
 ray = pytest.importorskip("ray")
