@@ -579,22 +579,27 @@ class Expansion:
     """(state in the chunk, action, exception): the spec raised there; what came before it stands."""
     params: list[Any] = field(default_factory=list)
     """Each successor's parameters (only when a reducer needs them)."""
+    _arrays: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
 
     def start(self, b: int) -> int:
         return self.ends[b - 1] if b else 0
 
-    def lengths(self) -> npt.NDArray[np.int64]:
-        ends = np.asarray(self.ends, dtype=np.int64)
-        return np.diff(ends, prepend=np.int64(0))
+    def arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The blocks as arrays (owner, act, length), converted once (a change to the blocks clears them)."""
+        if self._arrays is None:
+            ends = np.asarray(self.ends, dtype=np.int64)
+            lengths = np.diff(ends, prepend=np.int64(0))
+            self._arrays = (np.asarray(self.owner, dtype=np.int64), np.asarray(self.act, dtype=np.int64), lengths)
+        return self._arrays
 
-    def per_successor(self, values: Sequence[int], dtype: Any = np.int64) -> Any:
+    def per_successor(self, values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """A per-block value (``owner``, ``act``) repeated for each successor of the block."""
-        return np.repeat(np.asarray(values, dtype=dtype), self.lengths())
+        return np.repeat(values, self.arrays()[2])
 
     def counts(self, n_actions: int) -> tuple[list[int], list[int]]:
         """Per action: successors generated, and states it gave some (enabled in)."""
-        act = np.asarray(self.act, dtype=np.int64)
-        generated = np.bincount(act, weights=self.lengths(), minlength=n_actions)
+        _owner, act, lengths = self.arrays()
+        generated = np.bincount(act, weights=lengths, minlength=n_actions)
         return generated.astype(np.int64).tolist(), np.bincount(act, minlength=n_actions).tolist()
 
     def idle(self, n_states: int) -> list[int]:
@@ -616,6 +621,7 @@ class Expansion:
         del self.params[j:]
         self.cut = [c for c in self.cut if c < j]
         self.failure = (ci, ai, exc)
+        self._arrays = None
 
     def pick(self, reducer: Reducer) -> list[Pick]:
         """(state in chunk, start, end, chosen steps) for each state the reducer would explore partly."""
@@ -674,6 +680,7 @@ class Expansion:
                 act.append(self.act[b])
                 ends.append(pos)
         self.owner, self.act, self.ends = owner, act, ends
+        self._arrays = None
 
 
 def _first_raising(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[int, BaseException]:
@@ -721,7 +728,9 @@ class Expander:
                             put(p)
                         n = len(ts)
                         if n > a0:
-                            own(ci), acts(ai), end(n)
+                            own(ci)
+                            acts(ai)
+                            end(n)
                             a0 = n
                 else:
                     for ai, fn in self.indexed:
@@ -729,12 +738,16 @@ class Expander:
                             append(t)
                         n = len(ts)
                         if n > a0:
-                            own(ci), acts(ai), end(n)
+                            own(ci)
+                            acts(ai)
+                            end(n)
                             a0 = n
             except Exception as exc:
                 failure = (ci, ai, exc)
                 if len(ts) > a0:
-                    own(ci), acts(ai), end(len(ts))
+                    own(ci)
+                    acts(ai)
+                    end(len(ts))
                 break
         x = Expansion(ts, owner, act, ends, failure=failure, params=params)
         self.fingerprint(x)
@@ -931,7 +944,9 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                     if next_seen is not None:
                         next_seen.add(fps[is_new])
                     new_at = np.flatnonzero(is_new)
-                    levels.append(fps[new_at], x.per_successor(x.owner, np.uint32)[new_at] + np.uint32(lo))
+                    owners_b, _acts_b, lengths = x.arrays()
+                    parents = x.per_successor(owners_b)[new_at] + lo
+                    levels.append(fps[new_at], parents.astype(np.uint32))
                     # -- the chunk's figures at once, then its successors in order ------------------
                     gen_n, ena_n = x.counts(n_actions)
                     for a_i in range(n_actions):
@@ -944,7 +959,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                         kind[x.cut] = 2
                     kinds: list[int] = kind.tolist()
                     at = np.arange(len(ts)) if observed else np.flatnonzero(kind)
-                    block_of = np.repeat(np.arange(len(x.ends)), x.lengths())[at].tolist()
+                    block_of = np.repeat(np.arange(len(x.ends)), lengths)[at].tolist()
                     idle = x.idle(len(chunk)) if deadlock else []
                     idle.append(CHUNK)  # a sentinel
                     di = 0

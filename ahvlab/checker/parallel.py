@@ -301,8 +301,9 @@ class Partition:
         for a in range(self.n_actions):
             rep.generated[a] += gen_n[a]
             rep.enabled[a] += ena_n[a]
-        refs = x.per_successor(x.owner, np.uint32) * np.uint32(parts) + np.uint32(lo * parts + me)
-        acts = x.per_successor(x.act, np.int32)
+        owner_b, act_b, _lengths = x.arrays()
+        refs = (x.per_successor(owner_b) * parts + (lo * parts + me)).astype(np.uint32)
+        acts = x.per_successor(act_b)
         try:
             for j in x.cut:
                 for inv in self.invs:

@@ -62,6 +62,18 @@ class LamportMutex(Spec):
         self.into = tuple(
             (p, q, net + q * n + p, n + p * n + q, net + p * n + q) for q in self.procs for p in self.procs if p != q
         )
+        # The slices of the state and the value sets the constraint and invariants test them against
+        # (``frozenset.issuperset`` runs in C: a third of the time of min/max over the slices).
+        self._clocks, self._reqs = slice(0, n), slice(self.REQ, self.ACK)
+        self._acks, self._channels = slice(self.ACK, self.NET), slice(self.NET, self.CRIT)
+        top = self.max_nat
+        self._bounded_clocks = frozenset(range(1, self.max_clock + 1))
+        self._clock_values = frozenset(range(1, top + 1))
+        self._req_values = frozenset(range(top + 1))
+        self._set_values = frozenset(range(self.everyone + 1))
+        self._messages = frozenset(range(REL, top + 1))
+        """A request's clock (1..MaxNat), ACK or REL."""
+        self._lengths = frozenset(range(4))
         self._last: LState | None = None
         self._arrived: list[tuple[int, int, int, int, int, int]] = []
 
@@ -85,8 +97,8 @@ class LamportMutex(Spec):
         }
 
     def constraint(self, s: LState) -> bool:
-        """ClockConstraint: every clock stays within max_clock."""
-        return bool(max(s[: self.n]) <= self.max_clock)
+        """ClockConstraint: every clock stays within max_clock (clocks start at 1 and only grow)."""
+        return self._bounded_clocks.issuperset(s[self._clocks])
 
     @action(name="Request", reads=["req[p]", "clock[p]"], writes=["req[p]", "out[p]", "ack[p]"])
     def request(self, s: LState) -> Successors:
@@ -188,26 +200,17 @@ class LamportMutex(Spec):
 
     @invariant("the variables keep their types (clocks and requests within 0..MaxNat)", name="TypeOK")
     def type_ok(self, s: LState) -> bool:
-        top, everyone = self.max_nat, self.everyone
-        clocks: tuple[int, ...] = s[: self.n]
-        reqs: tuple[int, ...] = s[self.REQ : self.ACK]
-        acks: tuple[int, ...] = s[self.ACK : self.NET]
-        msgs: tuple[int, ...] = sum(s[self.NET : self.CRIT], ())
-        crit: int = s[self.CRIT]
         return (
-            min(clocks) >= 1
-            and max(clocks) <= top
-            and min(reqs) >= 0
-            and max(reqs) <= top
-            and min(acks) >= 0
-            and max(acks) <= everyone
-            and (not msgs or (min(msgs) >= REL and max(msgs) <= top))
-            and 0 <= crit <= everyone
+            self._clock_values.issuperset(s[self._clocks])
+            and self._req_values.issuperset(s[self._reqs])
+            and self._set_values.issuperset(s[self._acks])
+            and self._messages.issuperset(sum(s[self._channels], ()))
+            and s[self.CRIT] in self._set_values
         )
 
     @invariant("no channel holds more than three messages", name="BoundedNetwork")
     def bounded_network(self, s: LState) -> bool:
-        return max(map(len, s[self.NET : self.CRIT])) <= 3
+        return self._lengths.issuperset(map(len, s[self._channels]))
 
     @invariant("at most one process is in its critical section", name="Mutex", reads=["crit"])
     def mutex(self, s: LState) -> bool:
