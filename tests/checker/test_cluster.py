@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ahvlab.checker.engine import Options, bfs
-from ahvlab.checker.run import search
 from ahvlab.checker.examples import DieHard, DiningPhilosophers, TwoPhase
+from ahvlab.checker.run import search
 
 ray = pytest.importorskip("ray")
 
