@@ -613,10 +613,12 @@ def partitioned_bfs(spec: Spec, opts: Options, pool_of: Callable[[Options], Pool
             frontier = sum(r.frontier for r in reports)
             f.depth = 1 if frontier else 0
             depth = 1
+            last_progress = start
             while frontier:
                 sync()
                 f.queue = frontier
-                if opts.progress is not None:
+                if opts.progress is not None and time.monotonic() - last_progress >= opts.progress_interval:
+                    last_progress = time.monotonic()
                     opts.progress(f)
                 if opts.max_depth is not None and depth >= opts.max_depth:
                     complete = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import NamedTuple
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ahvlab.checker import Spec, action, eventually, invariant
+from ahvlab.checker import Spec, action, eventually, invariant, sometimes
 from ahvlab.checker.engine import Options, bfs
 from ahvlab.checker.examples import DieHard, DiningPhilosophers, TCommit, TwoPhase
 from ahvlab.checker.fpset import FPSet, as_fps, collision_probability
@@ -398,3 +399,113 @@ def test_lamport_mutex_holds_and_two_workers_agree_on_a_small_model():
     two = search(LamportMutex(n=2, max_clock=4, max_nat=5), Options(workers=2))
     assert one.verdict == "ok"
     assert _figures(two) == _figures(one)
+
+
+def test_lamport_mutex_gives_tlcs_figures_with_one_and_two_workers():
+    """N=3, maxClock 3, MaxNat 4: TLC 2.15 on bench/specs/LamportMutex.tla gives 10,209 distinct states,
+    41,533 generated, depth 31 (the bench's N=3, maxClock 6 model is 724,274 / 2,729,079 / 61)."""
+    from ahvlab.checker.examples import LamportMutex
+
+    for workers in (1, 2):
+        r = search(LamportMutex(n=3, max_clock=3, max_nat=4), Options(workers=workers))
+        assert (r.verdict, r.figures.distinct, r.figures.generated, r.figures.depth) == ("ok", 10209, 41533, 31)
+
+
+def test_lamport_mutex_shows_tlas_variables_and_its_invariants_catch_what_they_should():
+    from ahvlab.checker.examples import LamportMutex
+
+    spec = LamportMutex(n=2)
+    s0 = next(iter(spec.init()))
+    assert spec.format_state(s0) == {
+        "clock": (1, 1),
+        "req": ((0, 0), (0, 0)),
+        "ack": (frozenset(), frozenset()),
+        "network": (((), ()), ((), ())),
+        "crit": frozenset(),
+    }
+    (_p, s1), *_ = spec.request(s0)
+    assert spec.format_state(s1)["network"][0][1] == (("req", 1),)
+    both_in = (*s0[: spec.CRIT], 0b11)
+    assert not spec.mutex(both_in) and spec.mutex(s0)
+    crowded = list(s0)
+    crowded[spec.NET + 1] = (1, 0, 0, 0)
+    assert not spec.bounded_network(tuple(crowded)) and spec.type_ok(tuple(crowded))
+    late = list(s0)
+    late[0] = spec.max_nat + 1
+    assert not spec.type_ok(tuple(late)) and not spec.constraint(tuple(late))
+
+
+# -- workers: what a partitioned run keeps of the one-process run ------------------------------------
+
+
+@pytest.mark.parametrize("bound", [{"max_states": 7}, {"max_depth": 3}])
+def test_two_workers_name_the_bound_that_stopped_them_as_one_does(bound):
+    from tests.checker.specs import Grid
+
+    one = bfs(Grid(n=5), Options(**bound))
+    two = search(Grid(n=5), Options(workers=2, **bound))
+    assert one.figures.stopped == two.figures.stopped and one.figures.stopped in ("max-states", "max-depth")
+    assert not one.complete and not two.complete
+
+
+def test_two_workers_find_the_deadlock_one_does():
+    from tests.checker.specs import RunsDown
+
+    one, two = bfs(RunsDown()), search(RunsDown(), Options(workers=2))
+    assert two.verdict == one.verdict == "deadlock"
+    assert len(two.violation.trace) == len(one.violation.trace) == 4
+
+
+class CutBad(Spec):
+    """x counts up; the constraint cuts x = 3, and x = 3 breaks the invariant: a cut state is still checked."""
+
+    def init(self):
+        yield Procs((0,))
+
+    @action
+    def up(self, s):
+        yield {}, Procs((s.pcs[0] + 1,))
+
+    def constraint(self, s):
+        return s.pcs[0] < 3
+
+    @invariant("x stays below 3")
+    def below(self, s):
+        return s.pcs[0] < 3
+
+
+def test_a_state_the_constraint_cuts_is_checked_by_every_search():
+    for workers in (1, 2):
+        r = search(CutBad(), Options(workers=workers))
+        assert r.verdict == "invariant" and len(r.violation.trace) == 4
+
+
+class Raises(Independent):
+    @action(reads=["pc[i]"], writes=["pc[i]"])
+    def boom(self, s):
+        if s.pcs[0] == 2:
+            raise KeyError("boom")
+        return []
+
+
+def test_a_spec_error_in_a_worker_is_the_one_line_of_one_process():
+    from ahvlab.checker.engine import SpecError
+
+    for workers in (1, 2):
+        with pytest.raises(SpecError, match=r"action 'boom'.*KeyError"):
+            search(Raises(), Options(workers=workers, deadlock=False))
+
+
+class Example(Independent):
+    @sometimes("process 0 gets to 3", reads=["pc[0]"])
+    def there(self, s):
+        return s.pcs[0] == 3
+
+
+@pytest.mark.parametrize("reduction", [False, True])
+def test_two_workers_find_an_example_as_long_as_one_does(reduction):
+    opts = Options(deadlock=False, reduction=reduction)
+    one, two = bfs(Example(), opts), search(Example(), dataclasses.replace(opts, workers=2))
+    assert len(two.examples["there"]) == len(one.examples["there"])
+    if not reduction:
+        assert len(one.examples["there"]) == 4  # a shortest one (reduction explores one order: a longer one)
