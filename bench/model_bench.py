@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ahvlab.checker.engine import Options, search
+from ahvlab.checker.engine import Options
+from ahvlab.checker.run import search
 from ahvlab.model import AHVSpec, Config, VMConfig, default_config
 
 

@@ -765,8 +765,9 @@ class Expander:
                     if not all(ok):
                         x.cut = np.flatnonzero(~np.asarray(ok, dtype=np.bool_)).tolist()
                         kept = list(compress(ts, ok))
-                values = kept if key is None else list(map(key, kept))
-                fps = np.fromiter(map(self.hash, values), dtype=np.int64, count=len(values))
+                # The views are hashed as they are made (a list of them would hold a chunk's worth).
+                values = kept if key is None else map(key, kept)
+                fps = np.fromiter(map(self.hash, values), dtype=np.int64, count=len(kept))
             except Exception:
                 # Find the successor the constraint, the view or the hash raised on; that state fails there.
                 def one(t: Any) -> None:
@@ -1011,6 +1012,7 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                     if x.failure is not None:
                         ai = x.failure[1]
                         raise x.failure[2]
+                    del x, ts  # before the next chunk's successors are made
                 levels.close()
                 if next_seen is not None:
                     next_seen = FPSet(max(1 << 14, 2 * len(nxt)))

@@ -47,7 +47,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -224,17 +224,20 @@ class Partition:
         parts, me = self.parts, self.index
         nxt: list[Any] = []
         boxes = [Outbox() for _ in range(parts)]
-        xs: Iterable[tuple[int, Expansion]]
         if self.reducer is not None:
+            # Reduced: every chunk's successors are held until the owners have answered the proviso.
             xs = yield from self._reduced(rep)
+            xs.reverse()
+            while xs and rep.stop is None:
+                lo, x = xs.pop()
+                self._route(x, lo, rep, boxes, nxt)
         else:
-            xs = (
-                (lo, self.expander.expand(self.frontier[lo : lo + CHUNK])) for lo in range(0, len(self.frontier), CHUNK)
-            )
-        for lo, x in xs:
-            if rep.stop is not None:
-                break
-            self._route(x, lo, rep, boxes, nxt)
+            for lo in range(0, len(self.frontier), CHUNK):
+                if rep.stop is not None:
+                    break
+                x = self.expander.expand(self.frontier[lo : lo + CHUNK])
+                self._route(x, lo, rep, boxes, nxt)
+                del x  # before the next chunk's successors are made
         # Claim: each owner keeps the fingerprints that are new to it and says which.
         offers = [None if o == me else boxes[o].offer() for o in range(parts)]
         asked = yield offers
