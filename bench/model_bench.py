@@ -1,54 +1,98 @@
-"""AHV model figures: distinct states, states/s and depth of an exhaustive BFS, per cluster size.
+"""AHV model figures: distinct states, states/s, peak memory and bytes per state of an exhaustive BFS.
 
-Run: ``.venv/bin/python bench/model_bench.py`` (about a minute: the storage path
-alone, the default model, 4 hosts). ``--large`` adds the bigger compositions (two
-failures per run, 5 hosts; a few minutes each), stopped after ``--max-seconds``.
+Run: ``.venv/bin/python bench/model_bench.py`` (a minute or two: the storage path
+alone, the default model, 4 hosts, with and without partial-order reduction).
+``--large`` adds 5 hosts and the two-failure configs, stopped after
+``--max-seconds``; ``--workers N`` runs the partitioned BFS. Each run is a fresh
+process, so that its peak memory is its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from ahvlab.checker.engine import Options, bfs
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ahvlab.checker.engine import Options
+from ahvlab.checker.run import search
 from ahvlab.model import AHVSpec, Config, VMConfig, default_config
 
 
-def configs(large: bool) -> list[tuple[str, Config]]:
+def configs(large: bool) -> dict[str, Config]:
     c = default_config()
-    out = [
-        ("storage path only, 3 hosts", dataclasses.replace(c, submodels=frozenset({"storage"}))),
-        ("default (3 hosts, 3 VMs, 1 failure)", c),
-        ("4 hosts, 3 VMs, 1 failure", dataclasses.replace(c, host_memory=(32,) * 4, leader=4)),
-    ]
+    out = {
+        "storage path only, 3 hosts": dataclasses.replace(c, submodels=frozenset({"storage"})),
+        "default (3 hosts, 3 VMs, 1 failure)": c,
+        "4 hosts, 3 VMs, 1 failure": dataclasses.replace(c, host_memory=(32,) * 4, leader=4),
+    }
     if large:
         one_vm = (VMConfig("VM1", vcpus=1, memory=8, io_path="frodo", host=1, network="vlan10"),)
-        out += [
-            ("3 hosts, 1 VM, 2 failures", dataclasses.replace(c, max_failures=2, vms=one_vm)),
-            ("3 hosts, 3 VMs, 2 failures", dataclasses.replace(c, max_failures=2)),
-            ("5 hosts, 3 VMs, 1 failure", dataclasses.replace(c, host_memory=(32,) * 5, leader=5)),
-        ]
+        two_vms = (
+            VMConfig("VM1", vcpus=1, memory=8, disks=2, io_path="classic", host=1, network="vlan10"),
+            VMConfig("VM2", vcpus=4, memory=8, io_path="frodo", num_queues=2, host=2, network="vlan10"),
+        )
+        out |= {
+            "5 hosts, 3 VMs, 1 failure": dataclasses.replace(c, host_memory=(32,) * 5, leader=5),
+            "3 hosts, 1 VM, 2 failures": dataclasses.replace(c, max_failures=2, vms=one_vm),
+            "3 hosts, 2 VMs, 2 failures": dataclasses.replace(c, max_failures=2, vms=two_vms),
+        }
     return out
 
 
+def one(name: str, large: bool, reduction: bool, workers: int, max_seconds: float) -> dict[str, object]:
+    """One run in this process; its figures as a dict."""
+    spec = AHVSpec(configs(large)[name])
+    t0 = time.perf_counter()
+    r = search(spec, Options(max_seconds=max_seconds, reduction=reduction, workers=workers, examples=False))
+    dt = time.perf_counter() - t0
+    f = r.figures
+    return {
+        "verdict": r.verdict if r.complete or r.violation else f"stopped({f.stopped})",
+        "distinct": f.distinct,
+        "generated": f.generated,
+        "depth": f.depth,
+        "seconds": dt,
+        "reduction": f.reduction,
+        "peak_mib": f.peak_bytes / 2**20,
+        "bytes_per_state": f.growth_bytes / f.distinct if f.distinct else 0.0,
+    }
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--large", action="store_true", help="also the larger compositions")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--large", action="store_true", help="also 5 hosts and the two-failure configs")
     ap.add_argument("--max-seconds", type=float, default=300.0, help="stop one run after this long")
+    ap.add_argument("--workers", type=int, default=1, help="processes of the partitioned BFS (1)")
+    ap.add_argument("--only", help="run only the configs whose name contains this")
+    ap.add_argument("--run", nargs=2, metavar=("NAME", "REDUCTION"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"{'config':40} {'verdict':9} {'distinct':>9} {'generated':>10} {'depth':>5} {'seconds':>8} {'states/s':>9}")
-    for name, config in configs(args.large):
-        spec = AHVSpec(config)
-        t0 = time.perf_counter()
-        r = bfs(spec, Options(max_seconds=args.max_seconds))
-        dt = time.perf_counter() - t0
-        f = r.figures
-        verdict = r.verdict if r.complete or r.violation else f"stopped({f.stopped})"
-        print(
-            f"{name:40} {verdict:9} {f.distinct:>9} {f.generated:>10} {f.depth:>5} {dt:>8.1f} {f.distinct / dt:>9.0f}",
-            flush=True,
-        )
+    if args.run:
+        name, reduction = args.run
+        print(json.dumps(one(name, args.large, reduction == "on", args.workers, args.max_seconds)))
+        return
+    head = f"{'config':36} {'POR':3} {'verdict':9} {'distinct':>9} {'generated':>10} {'depth':>5}"
+    print(head + f" {'seconds':>8} {'states/s':>9} {'peak MiB':>8} {'B/state':>7}")
+    for name in configs(args.large):
+        if args.only and args.only not in name:
+            continue
+        for reduction in ("on", "off"):
+            cmd = [sys.executable, __file__, "--run", name, reduction, "--workers", str(args.workers)]
+            cmd += ["--max-seconds", str(args.max_seconds)] + (["--large"] if args.large else [])
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            por = "on" if r["reduction"] else "off" if reduction == "off" else "-"
+            print(
+                f"{name:36} {por:3} {r['verdict']:9} {r['distinct']:>9,} {r['generated']:>10,} {r['depth']:>5}"
+                f" {r['seconds']:>8.1f} {r['distinct'] / r['seconds']:>9,.0f} {r['peak_mib']:>8.0f}"
+                f" {r['bytes_per_state']:>7.0f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

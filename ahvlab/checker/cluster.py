@@ -14,37 +14,30 @@ for a fingerprint and for the replay of a counterexample).
 
 from __future__ import annotations
 
+import functools
 import socket
 from collections.abc import Sequence
 from typing import Any
 
 from ahvlab.checker.engine import Options
 from ahvlab.checker.errors import UsageError
-from ahvlab.checker.parallel import Partition, Pool, Report, partitioned_bfs
+from ahvlab.checker.parallel import Partition, Pool, partitioned_bfs
 from ahvlab.checker.result import Result
 from ahvlab.checker.spec import Spec
 
 HASH_SEED = "0"
-_SPREAD = ("query", "ship", "absorb")
-"""Methods whose one argument is a list of per-worker items: passed to the actor one ref per argument."""
 
 
 class _Actor(Partition):
-    """A partition as a Ray actor: the rounds that return one item per owner return them as separate refs."""
+    """A partition as a Ray actor: a phase returns its report and one ref per addressee."""
 
-    def expand_refs(self) -> tuple[Any, ...]:
-        rep, items = self.expand()
+    def begin_refs(self) -> tuple[Any, ...]:
+        rep, items = self.begin()
         return (rep, *items)
 
-    def ship_refs(self, *answers: Any) -> tuple[Any, ...]:
-        rep, items = self.ship(answers)
+    def advance_refs(self, *received: Any) -> tuple[Any, ...]:
+        rep, items = self.advance(list(received))
         return (rep, *items)
-
-    def query_spread(self, *asks: Any) -> list[Any]:
-        return self.query(asks)
-
-    def absorb_spread(self, *batches: Any) -> Report:
-        return self.absorb(batches)
 
 
 def _ray() -> Any:
@@ -95,24 +88,20 @@ class RayPool(Pool):
         self.actors = [remote.remote(spec, opts, i, parts, True) for i in range(parts)]
 
     def call(self, method: str, args: Sequence[Sequence[Any]] | None = None) -> list[Any]:
-        refs = []
-        for i, actor in enumerate(self.actors):
-            if method == "expand":
-                refs.append(actor.expand_refs.options(num_returns=self.parts + 1).remote())
-            elif method in _SPREAD:
-                assert args is not None
-                name = "ship_refs" if method == "ship" else f"{method}_spread"
-                m = getattr(actor, name)
-                if method == "ship":
-                    m = m.options(num_returns=self.parts + 1)
-                refs.append(m.remote(*args[i][0]))
-            else:
-                refs.append(getattr(actor, method).remote(*(args[i] if args else ())))
-        if method in ("expand", "ship"):
-            # (report ref, one ref per owner): only the reports come to the driver.
+        if method in ("begin", "advance"):
+            # (report, one ref per addressee): only the reports come to the driver; a ref handed on
+            # as an argument is resolved in the actor that receives it, from the object store.
+            many = self.parts + 1
+            refs = [
+                a.begin_refs.options(num_returns=many).remote()
+                if method == "begin"
+                else a.advance_refs.options(num_returns=many).remote(*(args[i][0] if args else ()))
+                for i, a in enumerate(self.actors)
+            ]
             reports = self.ray.get([r[0] for r in refs])
             return [(rep, list(r[1:])) for rep, r in zip(reports, refs, strict=True)]
-        return list(self.ray.get(refs))
+        calls = [getattr(a, method).remote(*(args[i] if args else ())) for i, a in enumerate(self.actors)]
+        return list(self.ray.get(calls))
 
     def call_one(self, worker: int, method: str, *args: Any) -> Any:
         return self.ray.get(getattr(self.actors[worker], method).remote(*args))
@@ -122,10 +111,25 @@ class RayPool(Pool):
             self.ray.kill(a)
 
 
+def _cached(fn: Any, maxsize: int | None) -> Any:
+    return functools.lru_cache(maxsize=maxsize)(fn)
+
+
+def _ship_caches(ray: Any) -> None:
+    """Let a spec that memoizes with ``functools.lru_cache`` travel to the actors: the cached function
+    goes by value (cloudpickle), the cache starts empty there."""
+    ray.util.register_serializer(
+        functools._lru_cache_wrapper,
+        serializer=lambda f: (f.__wrapped__, f.cache_parameters()["maxsize"]),
+        deserializer=lambda args: _cached(*args),
+    )
+
+
 def check_on_ray(spec: Spec, opts: Options) -> Result:
     """The partitioned BFS on Ray actors at ``opts.ray``; ``opts.workers`` actors (0 or 1: one per CPU)."""
     address = opts.ray or "local"
     ray, started = connect(address)
+    _ship_caches(ray)
     try:
         n = opts.workers if opts.workers > 1 else max(1, int(ray.cluster_resources().get("CPU", 1)))
         return partitioned_bfs(spec, opts, lambda o: RayPool(spec, o, n, ray), engine="bfs")

@@ -14,6 +14,7 @@ run records for later (the state graph that liveness and DOT export need) goes t
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import inspect
@@ -24,12 +25,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from ahvlab.checker.blame import located, raised, spec_line
-from ahvlab.checker.fpset import ZERO_FP, FPSet, Levels, as_fps, fingerprint
+from ahvlab.checker.fpset import I64, ZERO_FP, Bools, FPSet, Levels, as_fps, fingerprint
 from ahvlab.checker.por import Reducer
 from ahvlab.checker.result import Coverage, Figures, Result, Violation
 from ahvlab.checker.spec import Action, Invariant, Property, Spec
@@ -118,6 +121,16 @@ class _Stop(Exception):
     pass
 
 
+def reset_peak() -> None:
+    """Start this process's peak-memory mark again from what it holds now (Linux), so that a run's
+    peak is its own and not that of whatever ran before it in the same process."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
 def resident_bytes() -> int:
     """This process's resident memory now (Linux; elsewhere its peak so far)."""
     try:
@@ -128,7 +141,14 @@ def resident_bytes() -> int:
 
 
 def peak_bytes() -> int:
-    """This process's peak resident memory so far."""
+    """This process's peak resident memory since :func:`reset_peak` (Linux), or since it started."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss if sys.platform == "darwin" else rss * 1024
 
@@ -251,6 +271,7 @@ class _Search:
         """Whether partial-order reduction was on for this run."""
         self.fingerprint: Callable[[Any], int] = fingerprint
         """bfs: the fingerprint of a fingerprinted value (Ray actors use a stable one)."""
+        reset_peak()
         self.rss0 = resident_bytes()
         self.start = time.monotonic()
         self.last_progress = self.start
@@ -520,6 +541,7 @@ def reducer_for(spec: Spec, search: _Search) -> Reducer | None:
 
     Off when asked (``--no-reduction``), when no action declares a footprint, and with a
     symmetry or a constraint (a constraint cuts paths that a reordered path would keep).
+    None means no reduction code runs at all: the search takes its plain path.
     """
     if not search.opts.reduction or search.engine != "bfs":
         return None
@@ -532,14 +554,259 @@ def reducer_for(spec: Spec, search: _Search) -> Reducer | None:
     return reducer if reducer.active else None
 
 
+Pick = tuple[int, int, int, list[bool]]
+"""(state in the chunk, start, end, chosen): the steps the reducer would explore of one state."""
+
+
+@dataclass
+class Expansion:
+    """The successors of a chunk of frontier states, in the order a state-by-state search meets them.
+
+    They come in *blocks*: the successors one action gave one state, block ``b`` from
+    ``ends[b - 1]`` (0 for the first) to ``ends[b]``, given by state ``owner[b]`` (its place
+    in the chunk) and action ``act[b]``.
+    """
+
+    states: list[Any]
+    owner: list[int]
+    act: list[int]
+    ends: list[int]
+    fps: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Their fingerprints (0 for a successor the constraint cuts)."""
+    cut: list[int] = field(default_factory=list)
+    """Successors the constraint cuts: checked, neither stored nor explored."""
+    failure: tuple[int, int, BaseException] | None = None
+    """(state in the chunk, action, exception): the spec raised there; what came before it stands."""
+    params: list[Any] = field(default_factory=list)
+    """Each successor's parameters (only when a reducer needs them)."""
+    _arrays: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+
+    def start(self, b: int) -> int:
+        return self.ends[b - 1] if b else 0
+
+    def arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The blocks as arrays (owner, act, length), converted once (a change to the blocks clears them)."""
+        if self._arrays is None:
+            ends = np.asarray(self.ends, dtype=np.int64)
+            lengths = np.diff(ends, prepend=np.int64(0))
+            self._arrays = (np.asarray(self.owner, dtype=np.int64), np.asarray(self.act, dtype=np.int64), lengths)
+        return self._arrays
+
+    def per_successor(self, values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """A per-block value (``owner``, ``act``) repeated for each successor of the block."""
+        return np.repeat(values, self.arrays()[2])
+
+    def counts(self, n_actions: int) -> tuple[list[int], list[int]]:
+        """Per action: successors generated, and states it gave some (enabled in)."""
+        _owner, act, lengths = self.arrays()
+        generated = np.bincount(act, weights=lengths, minlength=n_actions)
+        return generated.astype(np.int64).tolist(), np.bincount(act, minlength=n_actions).tolist()
+
+    def idle(self, n_states: int) -> list[int]:
+        """The states of the chunk that have no successor (before the one the spec raised in, if it did)."""
+        upto = self.failure[0] if self.failure is not None else n_states
+        busy = np.zeros(n_states, dtype=np.bool_)
+        busy[self.owner] = True
+        return [ci for ci in np.flatnonzero(~busy).tolist() if ci < upto]
+
+    def truncate(self, j: int, exc: BaseException) -> None:
+        """The spec raised at successor ``j`` (in a hook run on it): keep what comes before, fail there."""
+        k = next(b for b, end in enumerate(self.ends) if end > j)
+        ci, ai = self.owner[k], self.act[k]
+        keep = k + 1 if j > self.start(k) else k
+        del self.owner[keep:], self.act[keep:], self.ends[keep:]
+        if keep > k:
+            self.ends[k] = j
+        del self.states[j:]
+        del self.params[j:]
+        self.cut = [c for c in self.cut if c < j]
+        self.failure = (ci, ai, exc)
+        self._arrays = None
+
+    def pick(self, reducer: Reducer) -> list[Pick]:
+        """(state in chunk, start, end, chosen steps) for each state the reducer would explore partly."""
+        out = []
+        owner, act = self.owner, self.act
+        failed = self.failure[0] if self.failure is not None else -1
+        b = 0
+        while b < len(owner):
+            ci = owner[b]
+            k = b
+            while k < len(owner) and owner[k] == ci:
+                k += 1
+            start, end = self.start(b), self.ends[k - 1]
+            if end - start > 1 and ci != failed:
+                steps = [(act[i], self.params[j]) for i in range(b, k) for j in range(self.start(i), self.ends[i])]
+                pick = reducer.choose(steps)
+                if pick is not None:
+                    out.append((ci, start, end, pick))
+            b = k
+        return out
+
+    def chosen(self, picks: Sequence[Pick]) -> I64:
+        """The fingerprints the chosen steps of ``picks`` lead to, in order (what the proviso asks about)."""
+        at = [j for _ci, start, end, pick in picks for j, keep in zip(range(start, end), pick, strict=True) if keep]
+        return self.fps[at]
+
+    def apply(self, picks: Sequence[Pick], old: Sequence[bool]) -> None:
+        """Reduce each picked state to its chosen steps unless one of them is ``old`` (in a closed level)."""
+        keep = np.ones(len(self.states), dtype=np.bool_)
+        at = 0
+        for _ci, start, end, pick in picks:
+            n = sum(pick)
+            if not any(old[at : at + n]):
+                keep[start:end] = pick
+            at += n
+        self.keep(keep)
+
+    def keep(self, keep: Bools) -> None:
+        """Keep only the successors ``keep`` marks (the blocks shrink with them)."""
+        if keep.all():
+            return
+        idx = np.flatnonzero(keep).tolist()
+        self.states = [self.states[j] for j in idx]
+        self.params = [self.params[j] for j in idx] if self.params else []
+        self.fps = self.fps[idx]
+        new_pos = np.cumsum(keep) - 1
+        self.cut = [int(new_pos[c]) for c in self.cut if keep[c]]
+        starts = [self.start(b) for b in range(len(self.ends))]
+        counts = np.add.reduceat(keep.astype(np.int64), starts).tolist() if starts else []
+        owner, act, ends = [], [], []
+        pos = 0
+        for b, n in enumerate(counts):
+            if n:
+                pos += n
+                owner.append(self.owner[b])
+                act.append(self.act[b])
+                ends.append(pos)
+        self.owner, self.act, self.ends = owner, act, ends
+        self._arrays = None
+
+
+def _first_raising(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[int, BaseException]:
+    """The first item ``fn`` raises on (a bulk ``map`` raised somewhere: find where)."""
+    for j, item in enumerate(items):
+        try:
+            fn(item)
+        except Exception as exc:
+            return j, exc
+    raise AssertionError("a bulk map raised, one at a time nothing does")  # pragma: no cover
+
+
+class Expander:
+    """Generates the successors of frontier chunks and fingerprints them: one code path for every BFS.
+
+    Per successor only the action runs in Python; the constraint, the symmetry/view and
+    ``hash`` are mapped over the chunk's successors at once.
+    """
+
+    def __init__(self, search: _Search, with_params: bool) -> None:
+        self.indexed = list(enumerate(a.fn for a in search.actions))
+        self.constraint = search.constraint
+        self.key = search.key
+        # The builtin hash when it is the fingerprint (0 is mapped to ZERO_FP on the array): no call per successor.
+        self.hash: Callable[[Any], int] = hash if search.fingerprint is fingerprint else search.fingerprint
+        self.with_params = with_params
+
+    def expand(self, chunk: Sequence[Any]) -> Expansion:
+        ts: list[Any] = []
+        owner: list[int] = []
+        act: list[int] = []
+        ends: list[int] = []
+        params: list[Any] = []
+        failure: tuple[int, int, BaseException] | None = None
+        append, own, acts, end = ts.append, owner.append, act.append, ends.append
+        ai = -1
+        a0 = 0
+        for ci, s in enumerate(chunk):
+            try:
+                if self.with_params:
+                    put = params.append
+                    for ai, fn in self.indexed:
+                        for p, t in fn(s):
+                            append(t)
+                            put(p)
+                        n = len(ts)
+                        if n > a0:
+                            own(ci)
+                            acts(ai)
+                            end(n)
+                            a0 = n
+                else:
+                    for ai, fn in self.indexed:
+                        for _p, t in fn(s):
+                            append(t)
+                        n = len(ts)
+                        if n > a0:
+                            own(ci)
+                            acts(ai)
+                            end(n)
+                            a0 = n
+            except Exception as exc:
+                failure = (ci, ai, exc)
+                if len(ts) > a0:
+                    own(ci)
+                    acts(ai)
+                    end(len(ts))
+                break
+        x = Expansion(ts, owner, act, ends, failure=failure, params=params)
+        self.fingerprint(x)
+        return x
+
+    def fingerprint(self, x: Expansion) -> None:
+        """Cut what the constraint rejects, then fingerprint the rest (in bulk; a raising hook fails its state)."""
+        constraint, key = self.constraint, self.key
+        while True:
+            ts = x.states
+            try:
+                kept: Sequence[Any] = ts
+                if constraint is not None:
+                    ok = list(map(constraint, ts))
+                    if not all(ok):
+                        x.cut = np.flatnonzero(~np.asarray(ok, dtype=np.bool_)).tolist()
+                        kept = list(compress(ts, ok))
+                # The views are hashed as they are made (a list of them would hold a chunk's worth).
+                values = kept if key is None else map(key, kept)
+                fps = np.fromiter(map(self.hash, values), dtype=np.int64, count=len(kept))
+            except Exception:
+                # Find the successor the constraint, the view or the hash raised on; that state fails there.
+                def one(t: Any) -> None:
+                    if constraint is None or constraint(t):
+                        self.hash(t if key is None else key(t))
+
+                j, exc = _first_raising(one, ts)
+                x.cut = []
+                x.truncate(j, exc)
+                continue
+            fps[fps == 0] = ZERO_FP
+            if x.cut:
+                full = np.zeros(len(ts), dtype=np.int64)
+                keep = np.ones(len(ts), dtype=np.bool_)
+                keep[x.cut] = False
+                full[keep] = fps
+                fps = full
+            x.fps = fps
+            return
+
+    def reduce(self, x: Expansion, reducer: Reducer, closed: Callable[[I64], Bools]) -> None:
+        """Keep, per state, only the steps the reducer chooses, unless one of them leads back to a closed
+        level (``closed`` says which fingerprints lie in one: the proviso); then all of its steps."""
+        picks = x.pick(reducer)
+        if picks:
+            x.apply(picks, closed(x.chosen(picks)).tolist())
+
+
 @_no_gc
 def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] = ()) -> Result:
     """Breadth-first search: the counterexample it reports is a shortest one.
 
     A level is expanded a chunk of states at a time: the chunk's successors are
-    generated, fingerprinted and probed against the seen set in one numpy batch, then
-    walked in the order a state-by-state search meets them, so the figures, the
-    verdict and the counterexample are those of one successor at a time.
+    generated, fingerprinted and probed against the seen set in one numpy batch
+    (:class:`Expander`), then walked in the order a state-by-state search meets them,
+    so the figures, the verdict and the counterexample are those of one successor at
+    a time. The walk visits only the successors it must look at (new ones, those the
+    constraint cuts; every one for observers); the figures of a chunk are added at
+    once, and taken back to the successor a stop happens at.
 
     With a reducer (partial-order reduction), a state explores only the steps the
     reducer chooses, unless one of them reaches a state seen at a depth no greater
@@ -595,9 +862,8 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         # Figures live in locals and per-action lists, written back to `f` at each
         # progress tick and at the end (attribute updates per successor cost a third
         # of the time on small states).
-        fns = [a.fn for a in search.actions]
-        indexed_fns = list(enumerate(fns))
-        n_actions = len(fns)
+        expander = Expander(search, with_params=reducer is not None)
+        n_actions = len(search.actions)
         enabled = [0] * n_actions
         generated = [0] * n_actions
         found = [0] * n_actions
@@ -612,10 +878,12 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
         limit = -1 if max_states is None else max_states
         distinct = f.distinct
         ai = -1
-        simple = key is None and constraint is None and reducer is None
-        """The common case: successors fingerprinted as they come, nothing else to record."""
         next_seen = FPSet() if reducer is not None else None
         """The fingerprints of the level being built: the proviso must not count them as seen."""
+
+        def closed(fps: I64) -> Bools:
+            assert next_seen is not None
+            return seen.contains(fps) & ~next_seen.contains(fps)
 
         def sync() -> None:
             f.distinct = distinct
@@ -623,6 +891,25 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
             for a_i, name in enumerate(names):
                 c = cov[name]
                 c.enabled, c.generated, c.distinct = enabled[a_i], generated[a_i], found[a_i]
+
+        def take_back(x: Expansion, b: int, j: int) -> None:
+            """A stop at successor ``j`` of block ``b``: the figures leave out what comes after it."""
+            generated[x.act[b]] -= (x.ends[b] - j - 1) * stops
+            untake(x, b + 1)
+
+        def untake(x: Expansion, b: int) -> None:
+            """A stop before block ``b``: the figures leave out the blocks from there on."""
+            for k in range(b, len(x.ends)):
+                generated[x.act[k]] -= x.ends[k] - x.start(k)
+                enabled[x.act[k]] -= 1
+
+        def deadlocked(x: Expansion, lo: int, ci: int, left: int) -> None:
+            """State ``ci`` of the chunk has no successor (``left``: the states of this level and of the next
+            found so far)."""
+            untake(x, bisect.bisect_right(x.owner, ci))
+            sync()
+            f.queue = left - lo - ci - 1
+            search.fail_deadlock((depth - 1, lo + ci))
 
         try:
             while level:
@@ -635,72 +922,22 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                 nxt_keys: list[Any] = []
                 append = nxt.append
                 for lo in range(0, len(level), CHUNK):
+                    f.queue = len(level) - lo + len(nxt)
+                    sync()
+                    search.tick_now()
+                    if max_states is not None and distinct >= max_states:
+                        f.stopped = "max-states"
+                        raise _Stop
                     chunk = level[lo : lo + CHUNK]
-                    # -- generate: every successor of the chunk, in order, with its fingerprint ------
-                    ts: list[Any] = []
-                    fp_list: list[int] = []
-                    params: list[Any] = []
-                    blocks: list[tuple[int, int, int, int]] = []
-                    """(state in chunk, action, start, end): one action's successors of one state."""
-                    cut: list[int] = []
-                    """Successors the constraint cuts: checked, neither stored nor explored."""
-                    failure: tuple[int, int, Exception] | None = None
-                    ts_append, fp_append = ts.append, fp_list.append
-                    for ci, s in enumerate(chunk):
-                        s0 = len(ts)
-                        b0 = len(blocks)
-                        try:
-                            a0 = len(ts)
-                            for ai, fn in indexed_fns:
-                                if simple:
-                                    for _p, t in fn(s):
-                                        ts_append(t)
-                                        fp_append(hash(t))
-                                else:
-                                    for p, t in fn(s):
-                                        if constraint is not None and not constraint(t):
-                                            cut.append(len(ts))
-                                            fp_append(0)
-                                        else:
-                                            fp_append(hash(key(t)) if key else hash(t))
-                                        ts_append(t)
-                                        if reducer is not None:
-                                            params.append(p)
-                                n = len(ts)
-                                if n > a0:
-                                    blocks.append((ci, ai, a0, n))
-                                    a0 = n
-                        except Exception as exc:
-                            failure = (ci, ai, exc)
-                            if len(ts) > a0:
-                                blocks.append((ci, ai, a0, len(ts)))
-                            break
-                        if reducer is not None and len(ts) - s0 > 1:
-                            steps = [(b[1], params[j]) for b in blocks[b0:] for j in range(b[2], b[3])]
-                            pick = reducer.choose(steps)
-                            if pick is not None:
-                                chosen = [j for j, keep in zip(range(s0, len(ts)), pick, strict=True) if keep]
-                                # The proviso: a chosen step back to a level already closed expands the state fully.
-                                cfps = as_fps([fp_list[j] or ZERO_FP for j in chosen])
-                                assert next_seen is not None
-                                if not (seen.contains(cfps) & ~next_seen.contains(cfps)).any():
-                                    acts = [b[1] for b in blocks[b0:] for _j in range(b[2], b[3])]
-                                    ts[s0:] = [ts[j] for j in chosen]
-                                    fp_list[s0:] = [fp_list[j] for j in chosen]
-                                    params[s0:] = [params[j] for j in chosen]
-                                    del blocks[b0:]
-                                    for n, j in enumerate(chosen):
-                                        a = acts[j - s0]
-                                        if blocks[b0:] and blocks[-1][1] == a:
-                                            blocks[-1] = (ci, a, blocks[-1][2], s0 + n + 1)
-                                        else:
-                                            blocks.append((ci, a, s0 + n, s0 + n + 1))
-                    # -- probe the seen set: one batch for the chunk ---------------------------------
-                    fps = as_fps(fp_list)
-                    fps[fps == 0] = ZERO_FP
-                    if cut:
+                    x = expander.expand(chunk)
+                    if reducer is not None:
+                        expander.reduce(x, reducer, closed)
+                    ts = x.states
+                    # -- probe the seen set: one batch for the chunk -------------------------------
+                    fps = x.fps
+                    if x.cut:
                         kept = np.ones(len(fps), dtype=np.bool_)
-                        kept[cut] = False
+                        kept[x.cut] = False
                         is_new = np.zeros(len(fps), dtype=np.bool_)
                         is_new[kept] = seen.add(fps[kept])
                     else:
@@ -708,105 +945,74 @@ def bfs(spec: Spec, opts: Options | None = None, observers: Sequence[Observer] =
                     if next_seen is not None:
                         next_seen.add(fps[is_new])
                     new_at = np.flatnonzero(is_new)
-                    parent_of = np.zeros(len(fps), dtype=np.uint32)
-                    for b in blocks:
-                        parent_of[b[2] : b[3]] = lo + b[0]
-                    levels.append(fps[new_at], parent_of[new_at])
-                    news: list[int] = new_at.tolist()
-                    news.append(len(ts))  # a sentinel: no bounds test in the walk
-                    cuts = set(cut)
-                    slow = observed or bool(cut)
-                    # -- walk the successors in order: figures, observers, invariants ----------------
-                    nj = 0
-                    bi = 0
-                    n_blocks = len(blocks)
-                    for ci in range(len(chunk)):
-                        i = lo + ci
-                        search.ticks += 1
-                        if not search.ticks & 1023:
-                            f.queue = len(level) - i + len(nxt)
-                            sync()
-                            search.tick_now()
-                        if max_states is not None and distinct >= max_states:
-                            f.stopped = "max-states"
-                            f.queue = len(level) - i + len(nxt)
-                            raise _Stop
-                        pref = (depth - 1, i)
-                        pk = level_keys[i] if observed else None
-                        any_succ = False
-                        while bi < n_blocks and blocks[bi][0] == ci:
-                            _ci, ai, start, end = blocks[bi]
-                            bi += 1
-                            any_succ = True
-                            generated[ai] += end - start
-                            enabled[ai] += 1
-                            if slow:
-                                for j in range(start, end):
-                                    t = ts[j]
-                                    if j in cuts:
-                                        for inv_fn in inv_fns:
-                                            if not inv_fn(t):
-                                                generated[ai] -= (end - j - 1) * stops
-                                                sync()
-                                                search.fail_invariant_fn(inv_fn, pref, t, ai)
-                                        continue
-                                    k = key(t) if key else t
-                                    if observed:
-                                        on_edge(pk, k, ai)
-                                    if news[nj] != j:
-                                        continue
-                                    nj += 1
-                                    distinct += 1
-                                    found[ai] += 1
-                                    if observed:
-                                        on_state(k, t, False)
-                                        nxt_keys.append(k)
-                                    if not nxt:
-                                        f.depth = depth + 1
-                                    for inv_fn in inv_fns:
-                                        if not inv_fn(t):
-                                            generated[ai] -= (end - j - 1) * stops
-                                            sync()
-                                            f.queue = len(level) - i - 1 + len(nxt)
-                                            search.fail_invariant_fn(inv_fn, pref, t, ai)
-                                    if examples:
-                                        search.check_examples((depth, len(nxt)), t)
-                                    append(t)
-                                    if distinct == limit:
-                                        sync()
-                                        f.stopped = "max-states"
-                                        f.queue = len(level) - i + len(nxt)
-                                        raise _Stop
-                                continue
-                            while news[nj] < end:
-                                j = news[nj]
-                                nj += 1
-                                t = ts[j]
-                                distinct += 1
-                                found[ai] += 1
-                                if not nxt:
-                                    f.depth = depth + 1
-                                for inv_fn in inv_fns:
-                                    if not inv_fn(t):
-                                        generated[ai] -= (end - j - 1) * stops
-                                        sync()
-                                        f.queue = len(level) - i - 1 + len(nxt)
-                                        search.fail_invariant_fn(inv_fn, pref, t, ai)
-                                if examples:
-                                    search.check_examples((depth, len(nxt)), t)
-                                append(t)
-                                if distinct == limit:
+                    owners_b, _acts_b, lengths = x.arrays()
+                    parents = x.per_successor(owners_b)[new_at] + lo
+                    levels.append(fps[new_at], parents.astype(np.uint32))
+                    # -- the chunk's figures at once, then its successors in order ------------------
+                    gen_n, ena_n = x.counts(n_actions)
+                    for a_i in range(n_actions):
+                        generated[a_i] += gen_n[a_i]
+                        enabled[a_i] += ena_n[a_i]
+                    # What the walk stops at: 1 a new successor, 2 one the constraint cuts (0: seen
+                    # before, visited only for the observers' edges); then the states without successors.
+                    kind = is_new.astype(np.int8)
+                    if x.cut:
+                        kind[x.cut] = 2
+                    kinds: list[int] = kind.tolist()
+                    at = np.arange(len(ts)) if observed else np.flatnonzero(kind)
+                    block_of = np.repeat(np.arange(len(x.ends)), lengths)[at].tolist()
+                    idle = x.idle(len(chunk)) if deadlock else []
+                    idle.append(CHUNK)  # a sentinel
+                    di = 0
+                    owner, act = x.owner, x.act
+                    for j, b in zip(at.tolist(), block_of, strict=True):
+                        ci = owner[b]
+                        while idle[di] < ci:
+                            deadlocked(x, lo, idle[di], len(level) + len(nxt))
+                            di += 1
+                        ai = act[b]
+                        t = ts[j]
+                        what = kinds[j]
+                        if what == 2:
+                            for inv_fn in inv_fns:
+                                if not inv_fn(t):
+                                    take_back(x, b, j)
                                     sync()
-                                    f.stopped = "max-states"
-                                    f.queue = len(level) - i + len(nxt)
-                                    raise _Stop
-                        if failure is not None and failure[0] == ci:
-                            ai = failure[1]
-                            raise failure[2]
-                        if not any_succ and deadlock:
+                                    search.fail_invariant_fn(inv_fn, (depth - 1, lo + ci), t, ai)
+                            continue
+                        if observed:
+                            k = key(t) if key else t
+                            on_edge(level_keys[lo + ci], k, ai)
+                            if not what:
+                                continue
+                            on_state(k, t, False)
+                            nxt_keys.append(k)
+                        distinct += 1
+                        found[ai] += 1
+                        if not nxt:
+                            f.depth = depth + 1
+                        for inv_fn in inv_fns:
+                            if not inv_fn(t):
+                                take_back(x, b, j)
+                                sync()
+                                f.queue = len(level) - lo - ci - 1 + len(nxt)
+                                search.fail_invariant_fn(inv_fn, (depth - 1, lo + ci), t, ai)
+                        if examples:
+                            search.check_examples((depth, len(nxt)), t)
+                        append(t)
+                        if distinct == limit:
+                            untake(x, b + 1)
                             sync()
-                            f.queue = len(level) - i - 1 + len(nxt)
-                            search.fail_deadlock(pref)
+                            f.stopped = "max-states"
+                            f.queue = len(level) - lo - ci + len(nxt)
+                            raise _Stop
+                    while idle[di] < CHUNK:
+                        deadlocked(x, lo, idle[di], len(level) + len(nxt))
+                        di += 1
+                    if x.failure is not None:
+                        ai = x.failure[1]
+                        raise x.failure[2]
+                    del x, ts  # before the next chunk's successors are made
                 levels.close()
                 if next_seen is not None:
                     next_seen = FPSet(max(1 << 14, 2 * len(nxt)))

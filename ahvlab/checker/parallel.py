@@ -1,25 +1,40 @@
 """``--workers N``: a level-synchronous BFS partitioned by fingerprint over N processes.
 
 Each worker (a :class:`Partition`) owns the states whose fingerprint falls to it: it
-keeps their fingerprints, their parents and its share of the frontier. A level is
-two rounds. *Expand*: every worker expands its frontier and sorts the successors by
-owner (dropping the duplicates of each batch). *Absorb*: every owner probes the
-batches it receives against its seen set and keeps the new states as its share of
-the next level, checking the invariants on them. The driver only passes batches on
-and adds the figures up; with partial-order reduction a third round before Absorb
-asks the owners which chosen successors lie in a level already closed (the proviso).
+keeps their fingerprints, their parents and its share of the frontier. A level runs in
+the workers, in phases separated by exchanges between them; the driver only starts the
+level, hands each worker the handles of what the others left for it, and adds the
+figures up at the end:
+
+1. *Expand*: a worker expands its frontier a chunk at a time (the
+   :class:`~ahvlab.checker.engine.Expander` of the one-process BFS). The successors it
+   owns it probes against its seen set at once: the new ones are checked and kept for
+   the next level. The others it sorts by owner (a level's duplicates dropped) and
+   sends their fingerprints, with parent references and actions, to their owners.
+2. *Claim*: an owner probes the fingerprints it was sent; it answers each sender which
+   of them were new (and records them, with their parents, in its level).
+3. *Ship*: a sender sends only the states its owners claimed.
+4. *Absorb*: an owner checks the states it received and keeps them as its share of the
+   next level.
+
+So a state crosses from one process to another at most once, the states already seen
+never travel, and a fingerprint travels as 8 bytes in a numpy array. With partial-order
+reduction two phases come first: every worker generates the successors of its whole
+frontier and asks the owners which of the chosen ones lie in a level already closed
+(the proviso), then reduces and goes on as above.
 
 The set of states of each level does not depend on the number of workers nor on
 the order inside a level, so a complete run gives the figures of ``--workers 1``:
 distinct states, states generated, depth and the verdict; a counterexample is a
 shortest one, like the sequential one (maybe another of the same length). A run
-stopped early (a violation, a bound) stops at the end of a round: its partial
-figures are those of that moment. The per-action *distinct* column credits a state
-found by two actions in one level to whichever its owner met first.
+stopped early (a violation, a bound) stops at the end of a level: its partial figures
+are those of that moment. The per-action *distinct* column credits a state found by
+two actions in one level to whichever its owner met first.
 
 The transports: forked processes on this machine (:class:`ProcessPool`: the workers
-inherit the spec and Python's hash secret, so fingerprints agree) and Ray actors
-(:mod:`ahvlab.checker.cluster`).
+inherit the spec and Python's hash secret, so fingerprints agree; what one worker
+leaves for another is a file in shared memory, ``/dev/shm``, which the other reads and
+removes) and Ray actors (:mod:`ahvlab.checker.cluster`: object refs).
 """
 
 from __future__ import annotations
@@ -28,17 +43,24 @@ import contextlib
 import dataclasses
 import os
 import pickle
+import shutil
 import signal
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ahvlab.checker.engine import (
+    CHUNK,
+    Expander,
+    Expansion,
     Options,
+    Pick,
     SpecError,
     _no_gc,
     _Search,
@@ -48,7 +70,7 @@ from ahvlab.checker.engine import (
     reducer_for,
     resident_bytes,
 )
-from ahvlab.checker.fpset import I64, FPSet, Levels, as_fps, stable_fingerprint
+from ahvlab.checker.fpset import I64, U32, Bools, FPSet, Levels, as_fps, stable_fingerprint
 from ahvlab.checker.result import Result, Violation
 from ahvlab.checker.spec import Spec
 from ahvlab.checker.trace import ReplayError, Trace
@@ -62,18 +84,8 @@ def owners(fps: I64, parts: int) -> I64:
 
 
 @dataclass
-class Batch:
-    """Successors on their way to their owner: fingerprints, states, parent references, action indexes."""
-
-    fps: I64
-    states: list[Any]
-    parents: Any
-    actions: Any
-
-
-@dataclass
 class Report:
-    """What a worker answers after a round: figures and, maybe, what stops the search."""
+    """What a worker answers at the end of a level: figures and, maybe, what stops the search."""
 
     generated: list[int] = field(default_factory=list)
     enabled: list[int] = field(default_factory=list)
@@ -81,17 +93,45 @@ class Report:
     distinct: int = 0
     frontier: int = 0
     stop: tuple[Any, ...] | None = None
-    """("invariant", name, parent ref, state, action) / ("deadlock", position) / ("error", message)."""
+    """("invariant", name, parent ref, state, action) / ("deadlock", position) / ("error", message)
+    / ("trace", violation) / ("memory",)."""
     examples: dict[str, int] = field(default_factory=dict)
-    """Example name -> position in the level just absorbed."""
+    """Example name -> position in the level just built."""
     peak: int = 0
     """The worker's peak resident memory, bytes."""
     growth: int = 0
     """What the search added to the worker's memory."""
 
 
-def _peak() -> int:
-    return peak_bytes()
+@dataclass
+class Outbox:
+    """The successors of a level bound for one owner: fingerprints, parent references, actions, states."""
+
+    fps: list[I64] = field(default_factory=list)
+    refs: list[U32] = field(default_factory=list)
+    acts: list[Any] = field(default_factory=list)
+    states: list[Any] = field(default_factory=list)
+
+    def offer(self) -> tuple[I64, U32, Any] | None:
+        """Drop the level's duplicates (the first stays) and give what the owner is asked to claim."""
+        if not self.fps:
+            return None
+        fps = np.concatenate(self.fps)
+        _u, first = np.unique(fps, return_index=True)
+        first.sort()
+        self.states = [self.states[i] for i in first.tolist()]
+        return fps[first], np.concatenate(self.refs)[first], np.concatenate(self.acts)[first]
+
+    def claimed(self, mask: Bools | None) -> list[Any] | None:
+        """The states the owner claimed (``mask`` over what was offered), in order."""
+        if mask is None or not mask.any():
+            return None
+        return [self.states[i] for i in np.flatnonzero(mask).tolist()]
+
+
+Items = list[Any]
+"""One item per worker (None for none): what a phase leaves for each of them, or what it received."""
+Level = Generator[Items, Items, Report]
 
 
 class Partition:
@@ -106,26 +146,25 @@ class Partition:
         self.index = index
         self.parts = parts
         self.reducer = reducer_for(spec, self.search)
+        self.expander = Expander(self.search, with_params=self.reducer is not None)
         self.seen = FPSet()
         self.levels = Levels()
         self.frontier: list[Any] = []
-        self.next: list[Any] = []
-        self.pending: list[tuple[int, list[bool] | None, list[tuple[int, Any]]]] = []
-        self._asked: I64 = np.zeros(0, dtype=np.int64)
-        n = len(self.search.actions)
-        self.n_actions = n
-        self.depth = 0
+        self.n_actions = len(self.search.actions)
+        self.invs = [inv.fn for inv in self.search.invariants]
+        self.names = {inv.fn: inv.name for inv in self.search.invariants}
+        self._level: Level | None = None
 
     def _report(self) -> Report:
         n = self.n_actions
-        peak = _peak()
+        peak = peak_bytes()
         return Report([0] * n, [0] * n, [0] * n, peak=peak, growth=max(0, peak - self.rss0))
 
     def _key(self, t: Any) -> int:
         key = self.search.key
         return self.fp(key(t) if key else t)
 
-    # -- round 0: the initial states --------------------------------------------------
+    # -- the initial states ------------------------------------------------------------
 
     def start(self) -> Report:
         rep = self._report()
@@ -156,7 +195,6 @@ class Partition:
             rep.stop = ("error", str(exc))
         rep.distinct = len(self.frontier)
         rep.frontier = len(self.frontier)
-        self.depth = 1
         return rep
 
     def _example(self, rep: Report, s: Any, pos: int) -> None:
@@ -164,144 +202,173 @@ class Partition:
             if prop.name not in rep.examples and prop.p(s):
                 rep.examples[prop.name] = pos
 
-    # -- round 1: expand ----------------------------------------------------------------
+    # -- a level, phase by phase -------------------------------------------------------
 
-    def expand(self) -> tuple[Report, list[I64]]:
-        """Generate the successors of the frontier; returns the proviso's queries per owner (empty without reduction)."""
-        rep = self._report()
-        search = self.search
-        indexed = list(enumerate(a.fn for a in search.actions))
-        reducer = self.reducer
-        self.pending = []
-        asked: list[int] = []
-        ai = -1
+    def begin(self) -> tuple[Report | None, Items]:
+        """Start the next level: run it up to its first exchange."""
+        self._level = self.level()
+        return None, next(self._level)
+
+    def advance(self, received: Items) -> tuple[Report | None, Items]:
+        """Go on with what the other workers left for this one; the report once the level is done."""
+        assert self._level is not None
         try:
-            for pos, s in enumerate(self.frontier):
-                succ: list[tuple[int, Any, Any]] = []
-                for ai, fn in indexed:
-                    for p, t in fn(s):
-                        succ.append((ai, p, t))
-                pick = None
-                if reducer is not None and len(succ) > 1:
-                    pick = reducer.choose([(a, p) for a, p, _t in succ])
-                    if pick is not None:
-                        asked.extend(self._key(t) for (_a, _p, t), keep in zip(succ, pick, strict=True) if keep)
-                self.pending.append((pos, pick, [(a, t) for a, _p, t in succ]))
-        except Exception as exc:
-            rep.stop = ("error", str(search.wrap(exc, ai)))
-        fps = as_fps(asked)
-        self._asked = owners(fps, self.parts)
-        return rep, [fps[self._asked == o] for o in range(self.parts)]
+            return None, self._level.send(received)
+        except StopIteration as done:
+            self._level = None
+            return done.value, [None] * self.parts
 
-    def query(self, asks: Sequence[I64]) -> list[Any]:
-        """The proviso's answer for each asker: which of its fingerprints are in a closed level (all of ours are)."""
-        return [self.seen.contains(a) for a in asks]
-
-    def ship(self, answers: Sequence[Any]) -> tuple[Report, list[Batch]]:
-        """Choose the explored steps of each state (the proviso answered) and sort them by owner."""
+    def level(self) -> Level:
+        """Expand this worker's frontier into its share of the next level (one exchange per ``yield``)."""
         rep = self._report()
-        search = self.search
-        constraint = search.constraint
-        key = search.key
-        parts = self.parts
-        me = self.index
-        old_flat = np.zeros(len(self._asked), dtype=np.bool_)
-        for o in range(parts):
-            old_flat[self._asked == o] = answers[o]
-        old_list: list[bool] = old_flat.tolist()
-        cursor = 0
-        fps: list[int] = []
-        states: list[Any] = []
-        refs: list[int] = []
-        acts: list[int] = []
-        generated, enabled = rep.generated, rep.enabled
-        fp = self.fp
-        try:
-            for pos, pick, succ in self.pending:
-                explored = succ
-                if pick is not None:
-                    n = sum(pick)
-                    if not any(old_list[cursor : cursor + n]):
-                        explored = [x for x, keep in zip(succ, pick, strict=True) if keep]
-                    cursor += n
-                if not explored:
-                    if search.opts.deadlock:
-                        rep.stop = ("deadlock", pos)
-                        break
-                    continue
-                last = -1
-                ref = pos * parts + me
-                for a, t in explored:
-                    generated[a] += 1
-                    if a != last:
-                        enabled[a] += 1
-                        last = a
-                    if constraint is not None and not constraint(t):
-                        for inv in search.invariants:
-                            if not inv.fn(t):
-                                rep.stop = ("invariant", inv.name, ref, t, a)
-                                break
-                        continue
-                    fps.append(fp(key(t) if key else t))
-                    states.append(t)
-                    refs.append(ref)
-                    acts.append(a)
-                if rep.stop is not None:
-                    break
-        except Exception as exc:
-            rep.stop = ("error", str(search.wrap(exc, -1)))
-        self.pending = []
-        arr = as_fps(fps)
-        own = owners(arr, parts)
-        ref_arr = np.asarray(refs, dtype=np.uint32)
-        act_arr = np.asarray(acts, dtype=np.int32)
-        batches = []
-        for o in range(parts):
-            idx = np.flatnonzero(own == o)
-            # Only the first of a batch's duplicates travels.
-            _u, first = np.unique(arr[idx], return_index=True)
-            idx = idx[np.sort(first)]
-            batches.append(Batch(arr[idx], [states[i] for i in idx.tolist()], ref_arr[idx], act_arr[idx]))
-        return rep, batches
-
-    # -- round 2: absorb ----------------------------------------------------------------
-
-    def absorb(self, batches: Sequence[Batch]) -> Report:
-        """Keep the new states of the batches sent to this owner: the next level's share."""
-        rep = self._report()
-        search = self.search
-        invs = search.invariants
+        parts, me = self.parts, self.index
         nxt: list[Any] = []
-        try:
-            for b in batches:
-                if not len(b.fps):
-                    continue
-                new = self.seen.add(b.fps)
-                at = np.flatnonzero(new)
-                self.levels.append(b.fps[at], b.parents[at])
-                acts = b.actions[at].tolist()
-                refs = b.parents[at].tolist()
-                for n, j in enumerate(at.tolist()):
-                    t = b.states[j]
-                    rep.found[acts[n]] += 1
-                    for inv in invs:
-                        if not inv.fn(t):
-                            rep.stop = ("invariant", inv.name, refs[n], t, acts[n])
-                            break
-                    if rep.stop is not None:
-                        break
-                    self._example(rep, t, len(nxt))
-                    nxt.append(t)
+        boxes = [Outbox() for _ in range(parts)]
+        if self.reducer is not None:
+            # Reduced: every chunk's successors are held until the owners have answered the proviso.
+            xs = yield from self._reduced(rep)
+            xs.reverse()
+            while xs and rep.stop is None:
+                lo, x = xs.pop()
+                self._route(x, lo, rep, boxes, nxt)
+        else:
+            for lo in range(0, len(self.frontier), CHUNK):
                 if rep.stop is not None:
                     break
-        except Exception as exc:
-            rep.stop = ("error", str(search.wrap(exc, -1)))
+                x = self.expander.expand(self.frontier[lo : lo + CHUNK])
+                self._route(x, lo, rep, boxes, nxt)
+                del x  # before the next chunk's successors are made
+        # Claim: each owner keeps the fingerprints that are new to it and says which.
+        offers = [None if o == me else boxes[o].offer() for o in range(parts)]
+        asked = yield offers
+        masks: Items = [None] * parts
+        claims: list[tuple[int, Any, U32]] = []
+        for w, offer in enumerate(asked):
+            if offer is None or w == me:
+                continue
+            fps, refs, acts = offer
+            new = self.seen.add(fps)
+            at = np.flatnonzero(new)
+            self.levels.append(fps[at], refs[at])
+            claims.append((w, acts[at], refs[at]))
+            masks[w] = new
+        answers = yield masks
+        # Ship: only the claimed states travel.
+        got = yield [None if o == me else boxes[o].claimed(answers[o]) for o in range(parts)]
+        # Absorb them, in the order they were claimed (so that positions match the level's log).
+        for w, acts, refs in claims:
+            states = got[w] or []
+            self._keep(states, acts.tolist(), refs.tolist(), rep, nxt)
+            if rep.stop is not None:
+                break
         self.levels.close()
         self.frontier = nxt
-        self.depth += 1
-        rep.distinct = len(nxt)
-        rep.frontier = len(nxt)
+        rep.distinct = rep.frontier = len(nxt)
         return rep
+
+    def _reduced(self, rep: Report) -> Generator[Items, Items, list[tuple[int, Expansion]]]:
+        """With a reducer: the whole frontier's successors, reduced once the owners answered the proviso."""
+        assert self.reducer is not None
+        parts, me = self.parts, self.index
+        xs: list[tuple[int, Expansion]] = []
+        picks: list[list[Pick]] = []
+        try:
+            for lo in range(0, len(self.frontier), CHUNK):
+                x = self.expander.expand(self.frontier[lo : lo + CHUNK])
+                xs.append((lo, x))
+                picks.append(x.pick(self.reducer))
+        except Exception as exc:
+            self._fail(rep, exc, -1)
+        wanted = np.concatenate([x.chosen(p) for (_lo, x), p in zip(xs, picks, strict=True)] or [np.zeros(0, np.int64)])
+        own = owners(wanted, parts)
+        # Nothing of this level is in the seen sets yet: what they hold is the closed levels.
+        asks = yield [wanted[own == o] for o in range(parts)]
+        said = yield [None if a is None else self.seen.contains(a) for a in asks]
+        old = np.zeros(len(wanted), dtype=np.bool_)
+        for o in range(parts):
+            old[own == o] = said[o] if o != me else self.seen.contains(wanted[own == o])
+        flags: list[bool] = old.tolist()
+        at = 0
+        for (_lo, x), p in zip(xs, picks, strict=True):
+            n = sum(sum(pick) for _ci, _s, _e, pick in p)
+            x.apply(p, flags[at : at + n])
+            at += n
+        return xs
+
+    def _route(self, x: Expansion, lo: int, rep: Report, boxes: list[Outbox], nxt: list[Any]) -> None:
+        """Count a chunk's successors; keep the new ones this worker owns, put the others in the outboxes."""
+        search = self.search
+        parts, me = self.parts, self.index
+        ts = x.states
+        gen_n, ena_n = x.counts(self.n_actions)
+        for a in range(self.n_actions):
+            rep.generated[a] += gen_n[a]
+            rep.enabled[a] += ena_n[a]
+        owner_b, act_b, _lengths = x.arrays()
+        refs = (x.per_successor(owner_b) * parts + (lo * parts + me)).astype(np.uint32)
+        acts = x.per_successor(act_b)
+        try:
+            for j in x.cut:
+                for inv in self.invs:
+                    if not inv(ts[j]):
+                        rep.stop = ("invariant", self.names[inv], int(refs[j]), ts[j], int(acts[j]))
+                        return
+            if search.opts.deadlock:
+                idle = x.idle(min(CHUNK, len(self.frontier) - lo))
+                if idle:
+                    rep.stop = ("deadlock", lo + idle[0])
+                    return
+            if x.failure is not None:
+                raise x.failure[2]
+        except Exception as exc:
+            self._fail(rep, exc, x.failure[1] if x.failure else -1)
+            return
+        fps = x.fps
+        own = owners(fps, parts)
+        if x.cut:
+            own[x.cut] = -1
+        for o in range(parts):
+            idx = np.flatnonzero(own == o)
+            if not len(idx):
+                continue
+            states = [ts[i] for i in idx.tolist()]
+            if o == me:
+                new = self.seen.add(fps[idx])
+                at = np.flatnonzero(new)
+                self.levels.append(fps[idx][at], refs[idx][at])
+                picked = at.tolist()
+                self._keep([states[i] for i in picked], acts[idx][at].tolist(), refs[idx][at].tolist(), rep, nxt)
+                if rep.stop is not None:
+                    return
+            else:
+                box = boxes[o]
+                box.fps.append(fps[idx])
+                box.refs.append(refs[idx])
+                box.acts.append(acts[idx])
+                box.states.extend(states)
+
+    def _keep(self, states: Sequence[Any], acts: list[int], refs: list[int], rep: Report, nxt: list[Any]) -> None:
+        """New states of the next level: check them and keep them (the one path for own and received states)."""
+        found = rep.found
+        invs = self.invs
+        examples = bool(self.search.examples)
+        try:
+            for n, t in enumerate(states):
+                found[acts[n]] += 1
+                for inv in invs:
+                    if not inv(t):
+                        rep.stop = ("invariant", self.names[inv], refs[n], t, acts[n])
+                        return
+                if examples:
+                    self._example(rep, t, len(nxt))
+                nxt.append(t)
+        except Exception as exc:
+            self._fail(rep, exc, -1)
+
+    def _fail(self, rep: Report, exc: BaseException, ai: int) -> None:
+        """The spec raised (or memory ran out): what stops the search, for the driver."""
+        err = self.search.wrap(exc, ai)
+        rep.stop = ("memory",) if isinstance(err, _Stop) else ("error", str(err))
 
     # -- traces ---------------------------------------------------------------------------
 
@@ -317,7 +384,7 @@ class Partition:
 
 
 class Pool:
-    """How the driver reaches its workers: one call per round, to all of them."""
+    """How the driver reaches its workers: one call per phase, to all of them."""
 
     parts: int
 
@@ -328,48 +395,92 @@ class Pool:
     def call_one(self, worker: int, method: str, *args: Any) -> Any:
         raise NotImplementedError
 
-    def exchange(self, method: str) -> tuple[list[Report], list[Any]]:
-        """Run a round whose answers are (report, one item per owner); the items regrouped per owner."""
-        return self.exchange_with(method, None)
-
-    def exchange_with(self, method: str, args: Sequence[Sequence[Any]] | None) -> tuple[list[Report], list[Any]]:
-        out = self.call(method, args)
-        reports = [r for r, _ in out]
-        per_owner = [[items[o] for _r, items in out] for o in range(self.parts)]
-        return reports, per_owner
+    def level(self) -> list[Report]:
+        """Run one level in every worker: begin it, then pass each phase's items to their addressees."""
+        out = self.call("begin")
+        while out[0][0] is None:
+            received = [[items[o] for _r, items in out] for o in range(self.parts)]
+            out = self.call("advance", [[r] for r in received])
+        return [r for r, _items in out]
 
     def close(self) -> None:
         pass
 
 
-def _serve(conn: Connection, spec: Spec, opts: Options, index: int, parts: int) -> None:
+def _exchange_folder() -> str:
+    """Where forked workers leave one another their items: shared memory where there is some."""
+    shm = Path("/dev/shm")
+    return tempfile.mkdtemp(prefix="ahvlab-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None)
+
+
+class _Mailbox:
+    """A forked worker's side of the exchange: an item for another worker is a file it reads and removes."""
+
+    def __init__(self, folder: str, index: int) -> None:
+        self.folder = folder
+        self.index = index
+        self.phase = 0
+
+    def post(self, items: Items) -> Items:
+        self.phase += 1
+        paths: Items = []
+        for o, item in enumerate(items):
+            if item is None:
+                paths.append(None)
+                continue
+            path = os.path.join(self.folder, f"{self.phase}-{self.index}-{o}")
+            with open(path, "wb") as fh:
+                pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            paths.append(path)
+        return paths
+
+    @staticmethod
+    def fetch(paths: Items) -> Items:
+        out: Items = []
+        for path in paths:
+            if path is None:
+                out.append(None)
+                continue
+            with open(path, "rb") as fh:
+                out.append(pickle.load(fh))
+            os.unlink(path)
+        return out
+
+
+def _serve(conn: Connection, spec: Spec, opts: Options, index: int, parts: int, folder: str) -> None:
     """A forked worker's loop: run the methods the driver names until it says stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's: it stops the workers
     part = Partition(spec, opts, index, parts)
+    mail = _Mailbox(folder, index)
     while True:
         method, args = pickle.loads(conn.recv_bytes())
         if method == "stop":
             break
         try:
-            result = getattr(part, method)(*args)
+            if method in ("begin", "advance"):
+                rep, items = part.begin() if method == "begin" else part.advance(mail.fetch(args[0]))
+                result: Any = (rep, mail.post(items))
+            else:
+                result = getattr(part, method)(*args)
         except BaseException as exc:
             result = exc
         conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class ProcessPool(Pool):
-    """Workers forked from this process, one pipe each."""
+    """Workers forked from this process: one pipe each to the driver, files in shared memory between them."""
 
     def __init__(self, spec: Spec, opts: Options, parts: int) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
         self.parts = parts
+        self.folder = _exchange_folder()
         self.conns: list[Connection] = []
         self.procs = []
         for i in range(parts):
             mine, theirs = ctx.Pipe()
-            p = ctx.Process(target=_serve, args=(theirs, spec, opts, i, parts), daemon=True)
+            p = ctx.Process(target=_serve, args=(theirs, spec, opts, i, parts, self.folder), daemon=True)
             p.start()
             theirs.close()
             self.conns.append(mine)
@@ -398,6 +509,7 @@ class ProcessPool(Pool):
             p.join(timeout=5)
             if p.is_alive():
                 p.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def check_parallel(spec: Spec, opts: Options) -> Result:
@@ -472,6 +584,9 @@ def partitioned_bfs(spec: Spec, opts: Options, pool_of: Callable[[Options], Pool
             kind = r.stop[0]
             if kind == "error":
                 raise SpecError(r.stop[1])
+            if kind == "memory":
+                f.stopped = "out-of-memory"
+                raise _Stop
             if kind == "trace":
                 violation = r.stop[1]
             elif kind == "deadlock":
@@ -501,35 +616,27 @@ def partitioned_bfs(spec: Spec, opts: Options, pool_of: Callable[[Options], Pool
             frontier = sum(r.frontier for r in reports)
             f.depth = 1 if frontier else 0
             depth = 1
+            last_progress = start
             while frontier:
                 sync()
                 f.queue = frontier
-                if opts.progress is not None:
+                if opts.progress is not None and time.monotonic() - last_progress >= opts.progress_interval:
+                    last_progress = time.monotonic()
                     opts.progress(f)
                 if opts.max_depth is not None and depth >= opts.max_depth:
                     complete = False
+                    f.stopped = "max-depth"
                     break
                 if opts.max_states is not None and f.distinct >= opts.max_states:
-                    f.stopped = "max_states"
+                    f.stopped = "max-states"
                     raise _Stop
                 if opts.max_seconds is not None and time.monotonic() - start >= opts.max_seconds:
-                    f.stopped = "max_seconds"
+                    f.stopped = "max-seconds"
                     raise _Stop
                 if opts.cancel is not None and opts.cancel():
                     f.stopped = "cancelled"
                     raise _Stop
-                reports, queries = pool.exchange("expand")
-                add(reports)
-                stop_with(reports, depth)
-                if search.reduced:
-                    answers = pool.call("query", [[queries[o]] for o in range(parts)])
-                    per_asker = [[answers[o][w] for o in range(parts)] for w in range(parts)]
-                else:
-                    per_asker = [[np.zeros(0, dtype=np.bool_)] * parts for _w in range(parts)]
-                reports, batches = pool.exchange_with("ship", [[a] for a in per_asker])
-                add(reports)
-                stop_with(reports, depth)
-                reports = pool.call("absorb", [[b] for b in batches])
+                reports = pool.level()
                 add(reports)
                 f.distinct += sum(r.distinct for r in reports)
                 frontier = sum(r.frontier for r in reports)

@@ -121,6 +121,8 @@ def run_check(scenario: Scenario, check: Check) -> tuple[Outcome, Result | None]
             deadlock=check.deadlock,
             examples=check.example is not None,
             init_states=init,
+            # A pinned shortest length or state count is a figure of the full graph.
+            reduction=check.length is None and check.distinct_states is None,
         )
         result = run_search(spec, opts, liveness=False)
     except (SpecLoadError, SpecError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import NamedTuple
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ahvlab.checker import Spec, action, eventually, invariant
+from ahvlab.checker import Spec, action, eventually, invariant, sometimes
 from ahvlab.checker.engine import Options, bfs
 from ahvlab.checker.examples import DieHard, DiningPhilosophers, TCommit, TwoPhase
 from ahvlab.checker.fpset import FPSet, as_fps, collision_probability
@@ -181,15 +182,146 @@ def random_specs(draw):
     return Random(n, acts, draw(st.lists(var, min_size=1, max_size=2)), draw(st.integers(1, 6)))
 
 
-@given(random_specs(), st.booleans())
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_reduction_keeps_the_verdict_of_random_specs(spec, deadlock):
+def assert_reduction_keeps_the_verdict(spec, deadlock):
     full = bfs(spec, Options(reduction=False, deadlock=deadlock))
     reduced = bfs(spec, Options(deadlock=deadlock))
     assert reduced.verdict == full.verdict
     assert reduced.figures.distinct <= full.figures.distinct or reduced.violation is not None
     if full.violation is not None and full.verdict == "invariant":
         assert not next(i for i in spec.invariants()).fn(reduced.violation.trace.last)
+
+
+@given(random_specs(), st.booleans())
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_reduction_keeps_the_verdict_of_random_specs(spec, deadlock):
+    assert_reduction_keeps_the_verdict(spec, deadlock)
+
+
+class Procs2(NamedTuple):
+    x: tuple[int, ...]
+    """One value per process."""
+    g: tuple[int, ...]
+    """Shared values."""
+
+
+class RandomProcesses(Spec):
+    """Actions with a process parameter ``i`` (and maybe ``j``): footprints indexed by it, guards on what
+    they read, shared fields at literal indexes; an invariant over a few fields."""
+
+    def __init__(self, n, acts, inv_reads, bad):
+        self.n, self.acts, self.inv_reads, self.bad = n, acts, inv_reads, bad
+
+    @staticmethod
+    def _at(s, ref, i, j):
+        kind, k = ref
+        return s.x[i] if kind == "i" else s.x[j] if kind == "j" else s.g[k]
+
+    def actions(self):
+        from ahvlab.checker.spec import Action
+
+        def name(ref):
+            return {"i": "x[i]", "j": "x[j]"}.get(ref[0], f"g[{ref[1]}]")
+
+        out = []
+        for a, (reads, writes, guard, add, pairs) in enumerate(self.acts):
+            rs = list(dict.fromkeys([*reads, *writes]))
+
+            def fn(s, rs=rs, writes=writes, guard=guard, add=add, pairs=pairs):
+                for i in range(self.n):
+                    for j in range(self.n) if pairs else [None]:
+                        if j == i:
+                            continue
+                        total = sum(self._at(s, r, i, j) for r in rs)
+                        if total % 3 == guard:
+                            continue
+                        x, g = list(s.x), list(s.g)
+                        for kind, k in writes:
+                            target, at = (x, i) if kind == "i" else (x, j) if kind == "j" else (g, k)
+                            target[at] = (target[at] + add + total) % 3
+                        yield ({"i": i, "j": j} if pairs else {"i": i}), Procs2(tuple(x), tuple(g))
+
+            out.append(Action(f"a{a}", fn, "", None, tuple(map(name, rs)), tuple(map(name, writes))))
+        return out
+
+    def invariants(self):
+        from ahvlab.checker.spec import Invariant
+
+        def inv(s):
+            return sum(s.x[k] if kind == "x" else s.g[k] for kind, k in self.inv_reads) != self.bad
+
+        return [Invariant("inv", inv, "", tuple(f"{kind}[{k}]" for kind, k in self.inv_reads))]
+
+    def init(self):
+        yield Procs2((0,) * self.n, (0, 0))
+
+
+@st.composite
+def random_process_specs(draw):
+    n = draw(st.integers(2, 3))
+    own, other, shared = st.just(("i", 0)), st.just(("j", 0)), st.tuples(st.just("g"), st.integers(0, 1))
+    acts = []
+    for _ in range(draw(st.integers(1, 3))):
+        pairs = draw(st.booleans())
+        # Mostly the process's own field, so that steps of different processes are often independent.
+        ref = st.one_of(own, own, own, other, shared) if pairs else st.one_of(own, own, own, shared)
+        fields = (st.lists(ref, max_size=2), st.lists(ref, min_size=1, max_size=2))
+        acts.append((draw(fields[0]), draw(fields[1]), draw(st.integers(0, 3)), draw(st.integers(1, 2)), pairs))
+    where = st.one_of(st.tuples(st.just("x"), st.integers(0, n - 1)), st.tuples(st.just("g"), st.integers(0, 1)))
+    return RandomProcesses(n, acts, draw(st.lists(where, min_size=1, max_size=2)), draw(st.integers(1, 5)))
+
+
+@given(random_process_specs(), st.booleans())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_reduction_keeps_the_verdict_of_random_specs_with_indexed_footprints(spec, deadlock):
+    assert_reduction_keeps_the_verdict(spec, deadlock)
+
+
+@given(random_process_specs())
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_two_workers_reduce_as_one_does(spec):
+    one = bfs(spec, Options(deadlock=False))
+    two = search(spec, Options(deadlock=False, workers=2))
+    assert _figures(two) == _figures(one)
+
+
+def test_a_step_depends_only_on_the_disabled_instances_its_index_names():
+    """Two actions per process (step then hop): a process's step may enable its own hop, not another's,
+    so the steps of the processes an invariant does not read are explored in one order."""
+
+    class TwoPhase(Spec):
+        def init(self):
+            yield Procs((0, 0, 0))
+
+        @action(reads=["pc[i]"], writes=["pc[i]"])
+        def step(self, s):
+            for i, pc in enumerate(s.pcs):
+                if pc % 2 == 0 and pc < 4:
+                    yield {"i": i}, Procs((*s.pcs[:i], pc + 1, *s.pcs[i + 1 :]))
+
+        @action(reads=["pc[i]"], writes=["pc[i]"])
+        def hop(self, s):
+            for i, pc in enumerate(s.pcs):
+                if pc % 2 == 1:
+                    yield {"i": i}, Procs((*s.pcs[:i], pc + 1, *s.pcs[i + 1 :]))
+
+        @invariant("process 0 never passes 4", reads=["pc[0]"])
+        def bounded(self, s):
+            return s.pcs[0] <= 4
+
+    full = bfs(TwoPhase(), Options(reduction=False, deadlock=False))
+    reduced = bfs(TwoPhase(), Options(deadlock=False))
+    assert full.figures.distinct == 5**3
+    assert reduced.figures.reduction and reduced.figures.distinct < 40
+    assert reduced.verdict == full.verdict == "ok"
+
+
+def test_reduction_is_off_when_every_step_is_visible():
+    class Watched(Independent):
+        @invariant("everything is read")
+        def anything(self, s):
+            return True
+
+    assert not bfs(Watched(), Options(deadlock=False)).figures.reduction
 
 
 def _figures(r):
@@ -267,3 +399,113 @@ def test_lamport_mutex_holds_and_two_workers_agree_on_a_small_model():
     two = search(LamportMutex(n=2, max_clock=4, max_nat=5), Options(workers=2))
     assert one.verdict == "ok"
     assert _figures(two) == _figures(one)
+
+
+def test_lamport_mutex_gives_tlcs_figures_with_one_and_two_workers():
+    """N=3, maxClock 3, MaxNat 4: TLC 2.15 on bench/specs/LamportMutex.tla gives 10,209 distinct states,
+    41,533 generated, depth 31 (the bench's N=3, maxClock 6 model is 724,274 / 2,729,079 / 61)."""
+    from ahvlab.checker.examples import LamportMutex
+
+    for workers in (1, 2):
+        r = search(LamportMutex(n=3, max_clock=3, max_nat=4), Options(workers=workers))
+        assert (r.verdict, r.figures.distinct, r.figures.generated, r.figures.depth) == ("ok", 10209, 41533, 31)
+
+
+def test_lamport_mutex_shows_tlas_variables_and_its_invariants_catch_what_they_should():
+    from ahvlab.checker.examples import LamportMutex
+
+    spec = LamportMutex(n=2)
+    s0 = next(iter(spec.init()))
+    assert spec.format_state(s0) == {
+        "clock": (1, 1),
+        "req": ((0, 0), (0, 0)),
+        "ack": (frozenset(), frozenset()),
+        "network": (((), ()), ((), ())),
+        "crit": frozenset(),
+    }
+    (_p, s1), *_ = spec.request(s0)
+    assert spec.format_state(s1)["network"][0][1] == (("req", 1),)
+    both_in = (*s0[: spec.CRIT], 0b11)
+    assert not spec.mutex(both_in) and spec.mutex(s0)
+    crowded = list(s0)
+    crowded[spec.NET + 1] = (1, 0, 0, 0)
+    assert not spec.bounded_network(tuple(crowded)) and spec.type_ok(tuple(crowded))
+    late = list(s0)
+    late[0] = spec.max_nat + 1
+    assert not spec.type_ok(tuple(late)) and not spec.constraint(tuple(late))
+
+
+# -- workers: what a partitioned run keeps of the one-process run ------------------------------------
+
+
+@pytest.mark.parametrize("bound", [{"max_states": 7}, {"max_depth": 3}])
+def test_two_workers_name_the_bound_that_stopped_them_as_one_does(bound):
+    from tests.checker.specs import Grid
+
+    one = bfs(Grid(n=5), Options(**bound))
+    two = search(Grid(n=5), Options(workers=2, **bound))
+    assert one.figures.stopped == two.figures.stopped and one.figures.stopped in ("max-states", "max-depth")
+    assert not one.complete and not two.complete
+
+
+def test_two_workers_find_the_deadlock_one_does():
+    from tests.checker.specs import RunsDown
+
+    one, two = bfs(RunsDown()), search(RunsDown(), Options(workers=2))
+    assert two.verdict == one.verdict == "deadlock"
+    assert len(two.violation.trace) == len(one.violation.trace) == 4
+
+
+class CutBad(Spec):
+    """x counts up; the constraint cuts x = 3, and x = 3 breaks the invariant: a cut state is still checked."""
+
+    def init(self):
+        yield Procs((0,))
+
+    @action
+    def up(self, s):
+        yield {}, Procs((s.pcs[0] + 1,))
+
+    def constraint(self, s):
+        return s.pcs[0] < 3
+
+    @invariant("x stays below 3")
+    def below(self, s):
+        return s.pcs[0] < 3
+
+
+def test_a_state_the_constraint_cuts_is_checked_by_every_search():
+    for workers in (1, 2):
+        r = search(CutBad(), Options(workers=workers))
+        assert r.verdict == "invariant" and len(r.violation.trace) == 4
+
+
+class Raises(Independent):
+    @action(reads=["pc[i]"], writes=["pc[i]"])
+    def boom(self, s):
+        if s.pcs[0] == 2:
+            raise KeyError("boom")
+        return []
+
+
+def test_a_spec_error_in_a_worker_is_the_one_line_of_one_process():
+    from ahvlab.checker.engine import SpecError
+
+    for workers in (1, 2):
+        with pytest.raises(SpecError, match=r"action 'boom'.*KeyError"):
+            search(Raises(), Options(workers=workers, deadlock=False))
+
+
+class Example(Independent):
+    @sometimes("process 0 gets to 3", reads=["pc[0]"])
+    def there(self, s):
+        return s.pcs[0] == 3
+
+
+@pytest.mark.parametrize("reduction", [False, True])
+def test_two_workers_find_an_example_as_long_as_one_does(reduction):
+    opts = Options(deadlock=False, reduction=reduction)
+    one, two = bfs(Example(), opts), search(Example(), dataclasses.replace(opts, workers=2))
+    assert len(two.examples["there"]) == len(one.examples["there"])
+    if not reduction:
+        assert len(one.examples["there"]) == 4  # a shortest one (reduction explores one order: a longer one)
