@@ -38,4 +38,4 @@ def test_ray_actors_give_the_ahv_default_models_figures(cluster):
     from ahvlab.model import AHVSpec
 
     r = search(AHVSpec(), Options(ray="local", workers=2, examples=False))
-    assert (r.verdict, r.figures.distinct) == ("ok", 7537)
+    assert (r.verdict, r.figures.distinct) == ("ok", 17450)

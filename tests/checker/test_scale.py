@@ -440,7 +440,7 @@ def test_lamport_mutex_shows_tlas_variables_and_its_invariants_catch_what_they_s
 
 @pytest.mark.parametrize("bound", [{"max_states": 7}, {"max_depth": 3}])
 def test_two_workers_name_the_bound_that_stopped_them_as_one_does(bound):
-    from tests.checker.specs import Grid
+    from tests.toys import Grid
 
     one = bfs(Grid(n=5), Options(**bound))
     two = search(Grid(n=5), Options(workers=2, **bound))
@@ -449,7 +449,7 @@ def test_two_workers_name_the_bound_that_stopped_them_as_one_does(bound):
 
 
 def test_two_workers_find_the_deadlock_one_does():
-    from tests.checker.specs import RunsDown
+    from tests.toys import RunsDown
 
     one, two = bfs(RunsDown()), search(RunsDown(), Options(workers=2))
     assert two.verdict == one.verdict == "deadlock"
