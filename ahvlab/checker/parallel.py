@@ -403,6 +403,10 @@ class Pool:
             out = self.call("advance", [[r] for r in received])
         return [r for r, _items in out]
 
+    def idle(self) -> bool:
+        """Whether every call made has been answered (not so after Ctrl-C in the middle of a phase)."""
+        return True
+
     def close(self) -> None:
         pass
 
@@ -478,6 +482,8 @@ class ProcessPool(Pool):
         self.folder = _exchange_folder()
         self.conns: list[Connection] = []
         self.procs = []
+        self.unread: set[int] = set()
+        """Workers whose answer was not read (an interrupted call): nothing more is asked of the pool."""
         for i in range(parts):
             mine, theirs = ctx.Pipe()
             p = ctx.Process(target=_serve, args=(theirs, spec, opts, i, parts, self.folder), daemon=True)
@@ -487,18 +493,33 @@ class ProcessPool(Pool):
             self.procs.append(p)
 
     def _recv(self, i: int) -> Any:
-        out = pickle.loads(self.conns[i].recv_bytes())
+        data = self.conns[i].recv_bytes()
+        self.unread.discard(i)
+        out = pickle.loads(data)
         if isinstance(out, BaseException):
             raise out
         return out
 
+    def idle(self) -> bool:
+        return not self.unread
+
     def call(self, method: str, args: Sequence[Sequence[Any]] | None = None) -> list[Any]:
         for i, c in enumerate(self.conns):
             c.send_bytes(pickle.dumps((method, tuple(args[i]) if args else ()), protocol=pickle.HIGHEST_PROTOCOL))
-        return [self._recv(i) for i in range(self.parts)]
+            self.unread.add(i)
+        out, failure = [], None
+        for i in range(self.parts):
+            try:
+                out.append(self._recv(i))
+            except Exception as exc:  # read the others' answers all the same: the pipes stay in step
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+        return out
 
     def call_one(self, worker: int, method: str, *args: Any) -> Any:
         self.conns[worker].send_bytes(pickle.dumps((method, args)))
+        self.unread.add(worker)
         return self._recv(worker)
 
     def close(self) -> None:
@@ -649,8 +670,9 @@ def partitioned_bfs(spec: Spec, opts: Options, pool_of: Callable[[Options], Pool
         finally:
             sync()
             examples: dict[str, Trace | None] = {p.name: None for p in search.examples}
-            for name, (level, ref, _w) in found.items():
-                examples[name] = pool.call_one(0, "replay", chain(level, ref))
+            if pool.idle():  # after Ctrl-C in the middle of a phase the workers are not asked again
+                for name, (level, ref, _w) in found.items():
+                    examples[name] = pool.call_one(0, "replay", chain(level, ref))
     except _Stop:
         complete = False
     except KeyboardInterrupt:

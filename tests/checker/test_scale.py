@@ -509,3 +509,23 @@ def test_two_workers_find_an_example_as_long_as_one_does(reduction):
     assert len(two.examples["there"]) == len(one.examples["there"])
     if not reduction:
         assert len(one.examples["there"]) == 4  # a shortest one (reduction explores one order: a longer one)
+
+
+def test_ctrl_c_stops_two_workers_with_the_figures_so_far():
+    import signal
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "ahvlab.cli", "check", "ahvlab.checker.examples.counters:Counters"]
+    proc = subprocess.Popen(
+        [*cmd, "--set", "n=300", "--workers", "2", "--progress", "0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    assert proc.stderr.readline().startswith("Progress(")  # the workers are under way
+    proc.send_signal(signal.SIGINT)
+    out, _err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Interrupted (Ctrl-C): the figures are partial." in out and "(2 workers)" in out

@@ -7,10 +7,10 @@ is pending. With N = 3, MaxNat = 7 and the constraint ``clock[p] <= 6``
 (MCLamportMutex.cfg) TLC finds 724,274 distinct states, 2,729,079 generated, depth 61.
 
 Written from the algorithm, for speed (``bench/vs_tlc.py`` compares it with TLC): a
-state is one flat tuple of small ints, built with one list copy per step and hashed
-without nested records. :meth:`LamportMutex.format_state` shows it as TLA+'s five
+state is one flat tuple of small ints (a channel is a tuple of them), built with one
+list copy per step, cheap to hash. :meth:`LamportMutex.format_state` shows it as TLA+'s five
 variables (``clock``, ``req``, ``ack``, ``network``, ``crit``; a message as
-``("req", clock)``, ``("ack", 0)`` or ``("rel", 0)``), so traces read as before.
+``("req", clock)``, ``("ack", 0)`` or ``("rel", 0)``), so traces read like TLC's.
 Processes are numbered 1..N in parameters and from 0 in the state. The actions
 declare per-process footprints; the spec's CONSTRAINT turns partial-order reduction
 off (:func:`ahvlab.checker.engine.reducer_for`), and so would the type invariant,
