@@ -396,9 +396,8 @@ class AhvlabApp(App[int]):
         self.exit(0)
 
     def on_unmount(self) -> None:
-        # However the app ends (a test's run_test too), a check still running in its thread is stopped: it
-        # would outlive the app, and at exit keep the process alive (pytest-xdist then SIGINTs its worker,
-        # the KeyboardInterrupt landing in whatever runs, e.g. hypothesis' gc callback).
+        # However the app ends (a test's run_test too), a check still running in its thread is stopped:
+        # it would outlive the app.
         self._stop_check.set()
 
     def action_help_quit(self) -> None:

@@ -136,6 +136,20 @@ def test_the_signal_handlers_are_restored_after_a_run(capsys):
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
+def test_the_signal_handlers_are_restored_after_an_interrupted_run(capsys, monkeypatch):
+    import time
+
+    def ctrl_c(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT during liveness, through ahvlab's handler
+        time.sleep(60)  # never slept: the handler raises KeyboardInterrupt, at the latest when sleep starts
+
+    monkeypatch.setattr("ahvlab.checker.run.check_graph", ctrl_c)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    code, out, _ = run(capsys, "check", B + "Settles", "--no-deadlock")
+    assert code == 130 and "Interrupted (Ctrl-C): the figures are partial." in out
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
 # -- memory ----------------------------------------------------------------------
 
 
