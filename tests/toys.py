@@ -802,6 +802,43 @@ class Odometer(Spec):
         return s.km >= 0
 
 
+class ABC(NamedTuple):
+    a: int
+    b: int
+    c: int
+
+
+class Misdeclared(Spec):
+    """A footprint that lies: ``follow`` reads ``a`` and ``c`` but declares it reads only ``b``.
+
+    With reduction the check explores ``tick_c`` before ``follow`` and misses the state
+    where ``b`` becomes 1 (``b_stays_0`` holds, wrongly); ``--no-reduction`` finds it in
+    3 states, and ``--audit-footprints`` names the lie.
+    """
+
+    def init(self):
+        yield ABC(0, 0, 0)
+
+    @action(reads=["a"], writes=["a"])
+    def inc_a(self, s):
+        if s.a == 0:
+            yield {}, s._replace(a=1)
+
+    @action(reads=["c"], writes=["c"])
+    def tick_c(self, s):
+        if s.c == 0:
+            yield {}, s._replace(c=1)
+
+    @action(reads=["b"], writes=["b"])
+    def follow(self, s):
+        if s.a == 1 and s.c == 0 and s.b == 0:
+            yield {}, s._replace(b=1)
+
+    @invariant("b stays 0", reads=["b"])
+    def b_stays_0(self, s):
+        return s.b == 0
+
+
 # -- for the bad-input tests: specs whose code goes wrong on purpose ---------------------------
 #
 # Variants of ``_Steps`` that break one hook each. A failing hook ends as one spec error line

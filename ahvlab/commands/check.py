@@ -11,6 +11,7 @@ from rich.console import Console
 
 from ahvlab.checker.engine import GraphRecorder, Observer, Options, SpecError, select_named, spec_error
 from ahvlab.checker.errors import UsageError, UserError
+from ahvlab.checker.footprints import DEFAULT_AUDIT_STATES, audit, audit_json
 from ahvlab.checker.graph import graph_of, write_graph
 from ahvlab.checker.itf import itf_name, write_itf
 from ahvlab.checker.junit import check_junit, write_junit
@@ -68,6 +69,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-reduction",
         action="store_true",
         help="explore every enabled step (partial-order reduction is on where the spec declares footprints)",
+    )
+    p.add_argument(
+        "--audit-footprints",
+        action="store_true",
+        help="explore the full graph (up to --max-states) and test the spec's footprint declarations instead of "
+        "checking: exit 0 when they hold on every state explored, 150 with the first findings",
     )
     p.add_argument(
         "--workers",
@@ -264,6 +271,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.list_mutations:
         return list_mutations(console, args.json)
     chosen = choose_spec(args)
+    if args.audit_footprints:
+        return _run_audit(args, chosen, console)
     if args.engine == "dfs" and args.dot:
         raise UsageError("--dot records the graph of a BFS run; drop --engine dfs")
     parallel = args.workers != 1 or args.ray is not None
@@ -303,6 +312,38 @@ def run_check(args: argparse.Namespace) -> int:
         if recorder is not None:
             extra.append(lambda: _write_dot(args, chosen.spec, recorder, console))
         return stop.exit_code(_finish(args, chosen, result, console, extra))
+
+
+_AUDIT_REFUSES = (
+    ("workers", 1, "--workers"),
+    ("ray", None, "--ray"),
+    ("engine", "bfs", "--engine"),
+    ("max_depth", None, "--max-depth"),
+    ("max_seconds", None, "--max-seconds"),
+    ("invariant", None, "--invariant"),
+    ("itf", None, "--itf"),
+    ("junit", None, "--junit"),
+    ("dot", None, "--dot"),
+    ("keep_going", False, "--continue"),
+    ("no_reduction", False, "--no-reduction"),
+)
+
+
+def _run_audit(args: argparse.Namespace, chosen: Chosen, console: Console) -> int:
+    """``check --audit-footprints``: the footprint audit of :mod:`ahvlab.checker.footprints`."""
+    for attr, default, flag in _AUDIT_REFUSES:
+        if getattr(args, attr) != default:
+            raise UsageError(
+                f"--audit-footprints explores the full graph itself: it takes --max-states and --json, not {flag}"
+            )
+    report = audit(chosen.spec, max_states=args.max_states or DEFAULT_AUDIT_STATES)
+    if args.json:
+        print(json.dumps(audit_json(report)))
+    else:
+        console.print(report.summary()[0].upper() + report.summary()[1:] + ".", markup=False)
+        for f in report.findings:
+            console.print(f"Footprint wrong ({f.kind}): {f.line()}", markup=False)
+    return 0 if report.ok else EXIT_SPEC
 
 
 def _write_dot(args: argparse.Namespace, spec: Spec, recorder: GraphRecorder, console: Console) -> None:

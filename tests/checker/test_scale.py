@@ -14,9 +14,12 @@ from hypothesis import strategies as st
 from ahvlab.checker import Spec, action, eventually, invariant, sometimes
 from ahvlab.checker.engine import Options, bfs
 from ahvlab.checker.examples import DieHard, DiningPhilosophers, TCommit, TwoPhase
+from ahvlab.checker.examples.lamport import LamportMutex
+from ahvlab.checker.footprints import audit
 from ahvlab.checker.fpset import FPSet, as_fps, collision_probability
 from ahvlab.checker.run import check, search
 from ahvlab.cli import main
+from tests.toys import Misdeclared
 
 # -- the fingerprint table -----------------------------------------------------------------
 
@@ -282,6 +285,172 @@ def test_two_workers_reduce_as_one_does(spec):
     one = bfs(spec, Options(deadlock=False))
     two = search(spec, Options(deadlock=False, workers=2))
     assert _figures(two) == _figures(one)
+
+
+# -- the footprint audit: it passes the truthful declarations, and what it passes reduces soundly ----------
+
+
+@given(random_specs())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_audit_finds_nothing_wrong_in_truthful_footprints(spec):
+    report = audit(spec)
+    assert report.ok, [f.line() for f in report.findings]
+    assert report.complete and report.declared == len(spec.acts)
+
+
+@given(random_process_specs())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_audit_finds_nothing_wrong_in_truthful_indexed_footprints(spec):
+    report = audit(spec)
+    assert report.ok, [f.line() for f in report.findings]
+
+
+class Lying(RandomProcesses):
+    """A random spec whose declarations leave out some of what an action really reads, or writes."""
+
+    def __init__(self, n, acts, inv_reads, bad, hide):
+        super().__init__(n, acts, inv_reads, bad)
+        self.hide = hide
+        """(action, 'reads' or 'writes', position): the names left out of its declaration."""
+
+    def actions(self):
+        out = []
+        for k, a in enumerate(super().actions()):
+            reads, writes = list(a.reads), list(a.writes)
+            for ai, role, pos in self.hide:
+                names = reads if role == "reads" else writes
+                if ai == k and names and len(names) > 1:
+                    names.pop(pos % len(names))
+            out.append(dataclasses.replace(a, reads=tuple(reads), writes=tuple(writes)))
+        return out
+
+
+@st.composite
+def lying_specs(draw):
+    spec = draw(random_process_specs())
+    hide = draw(st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["reads", "writes"]), st.integers(0, 3))))
+    return Lying(spec.n, spec.acts, spec.inv_reads, spec.bad, hide)
+
+
+@given(lying_specs(), st.booleans())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_footprints_the_audit_passes_never_change_a_verdict(spec, deadlock):
+    """The audit tests what the reduction relies on: when it passes, reduction keeps the verdict, lies or not."""
+    report = audit(spec)
+    full = bfs(spec, Options(reduction=False, deadlock=deadlock))
+    reduced = bfs(spec, Options(deadlock=deadlock))
+    if report.ok:
+        assert reduced.verdict == full.verdict
+    elif reduced.verdict != full.verdict:
+        assert report.findings  # the lie that changed the verdict is among what the audit names
+
+
+def test_a_lie_that_hides_a_violation_is_named_by_the_audit():
+    spec = Misdeclared()
+    assert bfs(spec, Options(deadlock=False)).verdict == "ok"  # reduction, misled, misses it
+    assert bfs(spec, Options(deadlock=False, reduction=False)).verdict == "invariant"
+    report = audit(spec)
+    assert [(f.kind, f.path) for f in report.findings] == [("enables", ()), ("disables", ("inc_a",))]
+    assert report.findings[1].line() == (
+        "tick_c disables follow, although it writes nothing follow declares it reads (at the state reached by inc_a)"
+    )
+    assert (report.states, report.steps, report.complete) == (6, 6, True)
+
+
+class PeeksAtA(Spec):
+    """Two counters; the invariant reads ``a`` but declares it reads ``b``."""
+
+    def init(self):
+        yield Procs((0, 0))
+
+    @action(reads=["pc[i]"], writes=["pc[i]"])
+    def inc(self, s):
+        for i in (0, 1):
+            if s.pcs[i] == 0:
+                yield {"i": i}, Procs((*s.pcs[:i], 1, *s.pcs[i + 1 :]))
+
+    @invariant("a stays 0", reads=["pc[1]"])
+    def a_stays_0(self, s):
+        return s.pcs[0] == 0
+
+
+def test_an_invariant_that_reads_more_than_it_declares_is_named():
+    report = audit(PeeksAtA())
+    assert [f.line() for f in report.findings] == [
+        "inc(i=0) changes the value of a_stays_0 (to False), although it writes nothing a_stays_0 declares it "
+        "reads (at an initial state)",
+        "inc(i=0) changes the value of a_stays_0 (to False), although it writes nothing a_stays_0 declares it "
+        "reads (at the state reached by inc(i=1))",
+    ]
+    assert bfs(PeeksAtA(), Options(deadlock=False, reduction=False)).verdict == "invariant"
+
+
+def test_the_audit_of_lamport_mutex_passes_on_every_state_of_two_processes():
+    report = audit(LamportMutex(n=2))
+    assert report.ok and report.complete
+    assert (report.declared, report.predicates) == (6, ["Mutex"])
+    assert report.steps == 2000 and report.pairs == 307
+
+
+def test_the_audit_stops_at_max_states_and_says_so():
+    report = audit(LamportMutex(n=3), max_states=500)
+    assert report.ok and not report.complete and report.expanded == 500
+    assert "the first 500 states (max_states)" in report.summary()
+
+
+def test_a_spec_without_footprints_has_nothing_to_audit():
+    report = audit(TwoPhase(3))
+    assert report.ok and report.states == 0
+    assert "declares no footprint" in report.summary()
+
+
+def test_audit_footprints_on_the_command_line(capsys):
+    assert main(["check", "tests.toys:Misdeclared", "--audit-footprints"]) == 150
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Footprints of 3 actions audited on every reachable state: 6 steps")
+    assert out[1:] == [
+        "Footprint wrong (enables): inc_a enables follow, although it writes nothing follow declares it reads "
+        "(at an initial state)",
+        "Footprint wrong (disables): tick_c disables follow, although it writes nothing follow declares it reads "
+        "(at the state reached by inc_a)",
+    ]
+    assert main(["check", "tests.toys:Misdeclared", "--audit-footprints", "--json"]) == 150
+    got = json.loads(capsys.readouterr().out)
+    assert got["footprints"] == "wrong" and got["complete"] and got["predicates"] == ["b_stays_0"]
+    assert [f["kind"] for f in got["findings"]] == ["enables", "disables"]
+    assert main(["check", "ahvlab.checker.examples:LamportMutex", "--set", "n=2", "--audit-footprints"]) == 0
+    assert "2,000 steps, 307 independent pairs commuted, 1 predicate with" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "flag", [["--workers", "2"], ["--no-reduction"], ["--max-depth", "3"], ["--itf", "x.itf.json"]]
+)
+def test_audit_footprints_refuses_the_flags_of_a_check(capsys, flag):
+    assert main(["check", "tests.toys:Misdeclared", "--audit-footprints", *flag]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"ahvlab: error: --audit-footprints explores the full graph itself: it takes --max-states and "
+        f"--json, not {flag[0]}"
+    ]
+
+
+def test_a_spec_error_in_the_audit_is_one_line(tmp_path, capsys):
+    f = tmp_path / "boom.py"
+    f.write_text(
+        "from ahvlab.checker import Spec, action\n"
+        "class Boom(Spec):\n"
+        "    def init(self):\n"
+        "        yield 0\n"
+        "    @action(reads=['x'], writes=['x'])\n"
+        "    def step(self, s):\n"
+        "        if s == 2:\n"
+        "            raise KeyError('x')\n"
+        "        yield {}, s + 1\n"
+    )
+    assert main(["check", f"{f}:Boom", "--audit-footprints"]) == 150
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "spec error in action 'step' of Boom: it raised KeyError" in err[0]
+    assert "boom.py:8" in err[0]
 
 
 def test_a_step_depends_only_on_the_disabled_instances_its_index_names():
