@@ -15,8 +15,7 @@ import socket
 import sys
 
 from ahvlab.checker.errors import UsageError
-from ahvlab.commands.common import positive
-from ahvlab.commands.shell import add_open_arguments
+from ahvlab.commands.tui import add_app_arguments
 from ahvlab.workbench import open_workbench
 
 DEFAULT_HOST = "127.0.0.1"
@@ -41,16 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Serve the same app as `ahvlab tui` over HTTP: each browser that opens the page gets its own "
         "app on the same scenario, trace or TARGET. Ctrl-C stops the server.",
     )
-    add_open_arguments(p)
+    add_app_arguments(p)
     p.add_argument("--host", default=DEFAULT_HOST, help=f"the address to listen on ({DEFAULT_HOST})")
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"the port to listen on ({DEFAULT_PORT})")
-    p.add_argument(
-        "--check-seconds",
-        type=positive(float, "number of seconds"),
-        default=600.0,
-        metavar="S",
-        help="stop a check started from the app after S seconds (600)",
-    )
     p.set_defaults(run=run)
 
 

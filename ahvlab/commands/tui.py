@@ -19,6 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Open the default AHV model (no argument), a scenario by name or file, an ITF trace, "
         "or a TARGET (path/file.py:Class), and step through it; ? lists the keys, q quits.",
     )
+    add_app_arguments(p)
+    p.set_defaults(run=run)
+
+
+def add_app_arguments(p: argparse.ArgumentParser) -> None:
+    """What the app opens (as the shell takes it) and the bound of a check started from it: tui and serve."""
     add_open_arguments(p)
     p.add_argument(
         "--check-seconds",
@@ -27,7 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="S",
         help="stop a check started from the app after S seconds (600)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
