@@ -28,6 +28,8 @@ sides, a block of hosts lost together, a Stargate that never answers a block ord
 DEFAULT_FAILURES = frozenset(FAILURES[:4])
 """The kinds a config has unless it says otherwise (the later kinds are asked for by name)."""
 IO_FAILS_AT = ("block", "partition")
+SYMMETRIES = ("sessions",)
+"""What a config may declare interchangeable (``symmetry = [...]``): a VM's disks, or its queues."""
 """The two readings of the brief's 45 s rule: a cut-off host's I/O fails from the first block, or at once."""
 IO_PATHS = ("classic", "frodo")
 HA_MODES = ("best_effort", "guarantee")
@@ -133,6 +135,9 @@ class Config:
     """Failure kind ``block``: groups of hosts (numbered from 1) that fail together."""
     waits: tuple[int, ...] = ()
     """Durations (s) the ``wait`` action may let pass between deadlines: failures at chosen instants."""
+    symmetry: frozenset[str] = frozenset()
+    """``sessions``: the checker takes states that differ only in which of a VM's disks (or queues) holds which
+    session as one state (their futures are the same up to that renaming)."""
 
     def __post_init__(self) -> None:
         try:
@@ -248,6 +253,9 @@ def _validate_failure_shapes(c: Config) -> None:
     for w in c.waits:
         if not isinstance(w, int) or isinstance(w, bool) or w < 1:
             raise _fail("waits", f"{w!r} is not a positive number of seconds", "a list of integers >= 1")
+    unknown = sorted(c.symmetry - set(SYMMETRIES))
+    if unknown:
+        raise _fail("symmetry", f"{unknown[0]!r} is not something the model can interchange", repr(list(SYMMETRIES)))
 
 
 def _validate_timings(t: Timings) -> None:
@@ -322,6 +330,7 @@ _TOP_KEYS = {
     "io_fails_at",
     "blocks",
     "waits",
+    "symmetry",
 }
 
 
@@ -471,6 +480,8 @@ def config_from_dict(d: Mapping[str, Any], source: str | None = None, text: str 
             if not isinstance(ws, list):
                 raise _type_error("waits", ws, "a list of seconds, e.g. [10]")
             kw["waits"] = tuple(sorted({_int("waits", w) for w in ws}))
+        if "symmetry" in t:
+            kw["symmetry"] = _strs("symmetry", t["symmetry"])
         if "timings" in t:
             tt = _table("timings", t["timings"], _TIMING_KEYS)
             kw["timings"] = Timings(**{k: _int(f"timings.{k}", v) for k, v in tt.items()})
@@ -533,6 +544,7 @@ def config_to_dict(c: Config) -> dict[str, Any]:
         "io_fails_at": c.io_fails_at,
         "blocks": [list(b) for b in c.blocks],
         "waits": list(c.waits),
+        "symmetry": sorted(c.symmetry),
     }
 
 

@@ -44,6 +44,7 @@ class AHVSpec(Spec):
         names = {a.name for a in self._actions}
         self._properties = [*super().properties(), *ahv_properties(self.cluster, names)]
         cl = self.cluster
+        self._session_symmetry = "sessions" in self.config.symmetry
         self._picture = functools.lru_cache(maxsize=4096)(lambda state: picture(cl, state))
 
     @property
@@ -69,9 +70,14 @@ class AHVSpec(Spec):
         """Everything but ``now``: timers are already held as seconds left.
 
         With a heartbeat longer than 1 s the instant within the heartbeat decides when a lost
-        connection is noticed, so it is part of the view.
+        connection is noticed, so it is part of the view. With ``symmetry = ["sessions"]`` each
+        copy's sessions are sorted: no action or invariant tells a VM's disks (or queues) apart
+        but by their session, so states that differ only in which disk holds which session have
+        the same futures up to that renaming, and the same invariant values.
         """
         hb = self.cluster.heartbeat
+        if self._session_symmetry:
+            s = _sessions_sorted(s)
         return s[1:] if hb == 1 else (s.now % hb, *s[1:])
 
     def time_of(self, state: Any) -> float | None:
@@ -136,3 +142,15 @@ class AHVSpec(Spec):
     def format_state(self, state: Any) -> dict[str, Any]:
         """The picture's variables: what traces, reports, the TUI, the shell and checkpoints name."""
         return self._picture(state).variables()
+
+
+def _sessions_sorted(s: AHVState) -> AHVState:
+    """The state with each copy's sessions in one order (a VM's disks, or its queues, are interchangeable)."""
+    out = None
+    for vm, cs in enumerate(s.copies):
+        new = tuple(c._replace(sessions=tuple(sorted(c.sessions))) if len(c.sessions) > 1 else c for c in cs)
+        if new != cs:
+            if out is None:
+                out = list(s.copies)
+            out[vm] = new
+    return s if out is None else s._replace(copies=tuple(out))
