@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import subprocess
 import sys
@@ -70,6 +71,8 @@ def main() -> None:
     ap.add_argument("--max-seconds", type=float, default=300.0, help="stop one run after this long")
     ap.add_argument("--workers", type=int, default=1, help="processes of the partitioned BFS (1)")
     ap.add_argument("--only", help="run only the configs whose name contains this")
+    ap.add_argument("--no-reduction", action="store_true", help="run each config with reduction off only")
+    ap.add_argument("--repeat", type=int, default=1, help="run each config this many times (interleaved)")
     ap.add_argument("--run", nargs=2, metavar=("NAME", "REDUCTION"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
@@ -78,21 +81,21 @@ def main() -> None:
         return
     head = f"{'config':36} {'POR':3} {'verdict':9} {'distinct':>9} {'generated':>10} {'depth':>5}"
     print(head + f" {'seconds':>8} {'states/s':>9} {'peak MiB':>8} {'B/state':>7}")
-    for name in configs(args.large):
-        if args.only and args.only not in name:
-            continue
-        for reduction in ("on", "off"):
-            cmd = [sys.executable, __file__, "--run", name, reduction, "--workers", str(args.workers)]
-            cmd += ["--max-seconds", str(args.max_seconds)] + (["--large"] if args.large else [])
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-            r = json.loads(out.strip().splitlines()[-1])
-            por = "on" if r["reduction"] else "off" if reduction == "off" else "-"
-            print(
-                f"{name:36} {por:3} {r['verdict']:9} {r['distinct']:>9,} {r['generated']:>10,} {r['depth']:>5}"
-                f" {r['seconds']:>8.1f} {r['distinct'] / r['seconds']:>9,.0f} {r['peak_mib']:>8.0f}"
-                f" {r['bytes_per_state']:>7.0f}",
-                flush=True,
-            )
+    names = [name for name in configs(args.large) if not args.only or args.only in name]
+    modes = ("off",) if args.no_reduction else ("on", "off")
+    # --repeat runs the whole list again: a config's runs are interleaved with the others', not back to back.
+    for _round, name, reduction in itertools.product(range(args.repeat), names, modes):
+        cmd = [sys.executable, __file__, "--run", name, reduction, "--workers", str(args.workers)]
+        cmd += ["--max-seconds", str(args.max_seconds)] + (["--large"] if args.large else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        por = "on" if r["reduction"] else "off" if reduction == "off" else "-"
+        print(
+            f"{name:36} {por:3} {r['verdict']:9} {r['distinct']:>9,} {r['generated']:>10,} {r['depth']:>5}"
+            f" {r['seconds']:>8.1f} {r['distinct'] / r['seconds']:>9,.0f} {r['peak_mib']:>8.0f}"
+            f" {r['bytes_per_state']:>7.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
