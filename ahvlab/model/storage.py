@@ -9,15 +9,56 @@ Stargate if the redirector believes it up, else to any Stargate it believes up.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from ahvlab.checker.spec import Component, action, explains, invariant, sometimes
-from ahvlab.model.cluster import FENCE_PHASES, Cluster
+from ahvlab.model.cluster import CACHE_LIMIT, FENCE_PHASES, Cluster
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import CONNECTED, DROPPED, LOGIN, PHASES, QUIESCING, AHVState, Copy, Session
 
 Succ = Iterator[tuple[dict[str, Any], AHVState]]
 _DROPPED = Session(-1, DROPPED)
+Copies = tuple[tuple[Copy, ...], ...]
+
+
+class Slots(NamedTuple):
+    """Every session of a state's copies by phase, in (vm, copy, slot) order: what the session steps and
+    invariants look for. A pure function of ``copies``, which few values take (tens to hundreds in a run)."""
+
+    dropped: tuple[tuple[int, int, int, int], ...]
+    """(vm, copy index, slot, host) of every dropped session."""
+    login: tuple[tuple[int, int, int, int, int], ...]
+    """(vm, copy index, slot, host, target) of every login in flight."""
+    live: tuple[tuple[int, int, int, int, int], ...]
+    """(vm, copy index, slot, host, target) of every session that is not dropped."""
+    connected: tuple[tuple[int, int], ...]
+    """(host, target) of every connected session."""
+    remote_connected: tuple[tuple[int, int], ...]
+    """Sorted (Stargate, host) pairs with a connected session of that host on that remote Stargate."""
+    remote_quiescing: tuple[tuple[int, int], ...]
+    """The same for quiescing sessions."""
+
+
+def _slots(copies: Copies) -> Slots:
+    dropped, login, live, connected = [], [], [], []
+    for vm, cs in enumerate(copies):
+        for ci, c in enumerate(cs):
+            h = c.host
+            for k, x in enumerate(c.sessions):
+                if x.phase == DROPPED:
+                    dropped.append((vm, ci, k, h))
+                    continue
+                live.append((vm, ci, k, h, x.target))
+                if x.phase == LOGIN:
+                    login.append((vm, ci, k, h, x.target))
+                elif x.phase == CONNECTED:
+                    connected.append((h, x.target))
+
+    def remote(phase: str) -> tuple[tuple[int, int], ...]:
+        found = {(x.target, c.host) for cs in copies for c in cs for x in c.sessions if x.phase == phase}
+        return tuple(sorted((t, h) for t, h in found if t != h))
+
+    return Slots(tuple(dropped), tuple(login), tuple(live), tuple(connected), remote(CONNECTED), remote(QUIESCING))
 
 
 class Storage(Component):
@@ -27,6 +68,9 @@ class Storage(Component):
         self.cl = cl
         self._wf_copies: dict[Any, bool] = {}
         self._wf_hosts: dict[Any, bool] = {}
+        self._slots: dict[Copies, Slots] = {}
+        self._slots_memo: tuple[object, Any] = (None, None)
+        """(copies, its Slots): the copies :meth:`slots` answered for last (the steps of one state share them)."""
 
     # -- helpers ----------------------------------------------------------------
 
@@ -38,16 +82,26 @@ class Storage(Component):
         return p
 
     def _set_session(self, s: AHVState, vm: int, ci: int, k: int, sess: Session) -> AHVState:
-        c = s.copies[vm][ci]
+        # A session changes: its copy keeps its host, so the VM's copies stay in host order.
+        cs = s.copies[vm]
+        c = cs[ci]
         sessions = (*c.sessions[:k], sess, *c.sessions[k + 1 :])
-        copies = (*s.copies[vm][:ci], c._replace(sessions=sessions), *s.copies[vm][ci + 1 :])
-        return self.cl.with_copies(s, vm, copies)
+        vm_copies = (*cs[:ci], Copy(c.host, sessions, c.io_timer), *cs[ci + 1 :])
+        return s._replace(copies=(*s.copies[:vm], vm_copies, *s.copies[vm + 1 :]))
 
-    def _sessions(self, s: AHVState) -> Iterator[tuple[int, int, Copy, int, Session]]:
-        for vm, copies in enumerate(s.copies):
-            for ci, c in enumerate(copies):
-                for k, x in enumerate(c.sessions):
-                    yield vm, ci, c, k, x
+    def slots(self, copies: Copies) -> Slots:
+        """The sessions of these copies by phase, cached on the ``copies`` value (a pure function of it)."""
+        memo = self._slots_memo
+        if memo[0] is copies:
+            known: Slots = memo[1]
+            return known
+        sl = self._slots.get(copies)
+        if sl is None:
+            if len(self._slots) >= CACHE_LIMIT:
+                self._slots.clear()
+            sl = self._slots[copies] = _slots(copies)
+        self._slots_memo = (copies, sl)
+        return sl
 
     # -- actions ------------------------------------------------------------------
 
@@ -87,57 +141,61 @@ class Storage(Component):
         is not a deadlock.
         """
         cl = self.cl
-        tp = cl.topo(s)
-        acc, truth = tp.acc, tp.truth
+        truth = cl.topo(s).truth  # truth[r][t]: does Stargate t accept (and answer) host r
         first = -1
         changed = False
+        health = s.health
         for r in cl.hosts:
             if not s.host_up[r]:
                 continue
             if first < 0:
                 first = r
-            row = s.health[r]
+            row = health[r]
             if row == truth[r]:
                 continue
-            for t in cl.hosts:
-                ok = acc[t][r]
+            for t, ok in enumerate(truth[r]):
                 if ok == row[t]:
                     continue
                 new_row = (*row[:t], ok, *row[t + 1 :])
-                nxt = s._replace(health=(*s.health[:r], new_row, *s.health[r + 1 :]))
-                if not ok:
-                    nxt = self._drop_where(nxt, lambda c, x, r=r, t=t: c.host == r and x.target == t)
-                yield {"redirector": r + 1, "stargate": t + 1}, cl.settle(nxt)
+                new_health = (*health[:r], new_row, *health[r + 1 :])
+                copies = s.copies if ok else self._drop_on(s.copies, r, t)
+                yield {"redirector": r + 1, "stargate": t + 1}, cl.settle(s._replace(health=new_health, copies=copies))
                 changed = True
         if not changed and first >= 0:
             yield {"redirector": first + 1, "stargate": 1}, s
 
-    def _drop_where(self, s: AHVState, pred: Any) -> AHVState:
-        copies = s.copies
+    @staticmethod
+    def _drop_on(copies: Copies, r: int, t: int) -> Copies:
+        """Every session of a copy on host r with Stargate t dropped (``copies`` itself when there is none)."""
         out = None
         for vm, cs in enumerate(copies):
             new_cs = None
             for ci, c in enumerate(cs):
-                if any(pred(c, x) for x in c.sessions):
-                    ss = tuple(_DROPPED if pred(c, x) else x for x in c.sessions)
-                    if new_cs is None:
-                        new_cs = list(cs)
-                    new_cs[ci] = c._replace(sessions=ss)
+                if c.host != r:
+                    continue
+                for x in c.sessions:
+                    if x.target == t:
+                        break
+                else:
+                    continue
+                if new_cs is None:
+                    new_cs = list(cs)
+                new_cs[ci] = Copy(r, tuple(_DROPPED if x.target == t else x for x in c.sessions), c.io_timer)
             if new_cs is not None:
                 if out is None:
                     out = list(copies)
                 out[vm] = tuple(new_cs)
-        return s if out is None else s._replace(copies=tuple(out))
+        return copies if out is None else tuple(out)
 
     @action
     def drop_session(self, s: AHVState) -> Succ:
         """A session drops because its Stargate no longer serves it (dead, unreachable or blocking the host)."""
         cl = self.cl
         acc = cl.topo(s).acc
-        for vm, ci, c, k, x in self._sessions(s):
-            if x.phase != DROPPED and not acc[x.target][c.host]:
+        for vm, ci, k, h, t in self.slots(s.copies).live:
+            if not acc[t][h]:
                 yield (
-                    self._params(s, vm, ci, k, stargate=x.target + 1),
+                    self._params(s, vm, ci, k, stargate=t + 1),
                     cl.settle(self._set_session(s, vm, ci, k, _DROPPED)),
                 )
 
@@ -146,10 +204,7 @@ class Storage(Component):
         """QEMU (or Frodo) logs in at the redirector, which redirects it: local if believed up, else a remote one."""
         cl = self.cl
         ignore = Mutation.REDIRECT_IGNORES_HEALTH in cl.mut
-        for vm, ci, c, k, x in self._sessions(s):
-            if x.phase != DROPPED:
-                continue
-            h = c.host
+        for vm, ci, k, h in self.slots(s.copies).dropped:
             row = s.health[h]
             if ignore:
                 targets: tuple[int, ...] = cl.hosts
@@ -164,18 +219,16 @@ class Storage(Component):
     def finish_login(self, s: AHVState) -> Succ:
         """The target Stargate accepts the login: the session is connected."""
         cl = self.cl
+        logins = self.slots(s.copies).login
+        if not logins:
+            return
         acc = cl.topo(s).acc
-        for vm, ci, c, k, x in self._sessions(s):
-            if x.phase == LOGIN and acc[x.target][c.host]:
+        for vm, ci, k, h, t in logins:
+            if acc[t][h]:
                 yield (
-                    self._params(s, vm, ci, k, stargate=x.target + 1),
-                    cl.settle(self._set_session(s, vm, ci, k, Session(x.target, CONNECTED))),
+                    self._params(s, vm, ci, k, stargate=t + 1),
+                    cl.settle(self._set_session(s, vm, ci, k, Session(t, CONNECTED))),
                 )
-
-    def _remote_groups(self, s: AHVState, phase: str) -> list[tuple[int, int]]:
-        """(Stargate, host) pairs with a session of that host on that remote Stargate in this phase."""
-        found = {(x.target, c.host) for cs in s.copies for c in cs for x in c.sessions if x.phase == phase}
-        return sorted((t, h) for t, h in found if t != h)
 
     @action
     def quiesce(self, s: AHVState) -> Succ:
@@ -184,7 +237,7 @@ class Storage(Component):
         if Mutation.NO_FAILBACK in cl.mut:
             return
         serving = cl.topo(s).serving if cl.ha else tuple(a and b for a, b in zip(s.host_up, s.cvm_up, strict=True))
-        for t, h in self._remote_groups(s, CONNECTED):
+        for t, h in self.slots(s.copies).remote_connected:
             if serving[t] and s.host_up[h] and s.health[h][h]:
                 nxt = self._set_where(s, t, h, CONNECTED, Session(t, QUIESCING))
                 yield {"stargate": t + 1, "host": h + 1}, nxt
@@ -205,7 +258,7 @@ class Storage(Component):
     def kill_remote_sessions(self, s: AHVState) -> Succ:
         """Failback, step 2: the remote Stargate kills the quiesced sessions; QEMU logs in again."""
         cl = self.cl
-        for t, h in self._remote_groups(s, QUIESCING):
+        for t, h in self.slots(s.copies).remote_quiescing:
             nxt = self._set_where(s, t, h, QUIESCING, _DROPPED)
             yield {"stargate": t + 1, "host": h + 1}, cl.settle(nxt._replace(failed_back=True))
 
@@ -242,7 +295,7 @@ class Storage(Component):
 
     @explains("finish_login")
     def _why_no_finish_login(self, s: AHVState) -> str | None:
-        return None if any(x.phase == LOGIN for *_, x in self._sessions(s)) else "no login is in progress"
+        return None if self.slots(s.copies).login else "no login is in progress"
 
     @explains("quiesce")
     def _why_no_quiesce(self, s: AHVState) -> str:
@@ -252,7 +305,7 @@ class Storage(Component):
 
     @explains("kill_remote_sessions")
     def _why_no_kill(self, s: AHVState) -> str | None:
-        quiescing = any(x.phase == QUIESCING for *_, x in self._sessions(s))
+        quiescing = any(x.phase == QUIESCING for cs in s.copies for c in cs for x in c.sessions)
         return None if quiescing else "no quiescing session to kill"
 
     # -- invariants -----------------------------------------------------------
@@ -291,12 +344,8 @@ class Storage(Component):
     @invariant("A redirect never points at a Stargate the redirector believes down.")
     def redirect_to_healthy(self, s: AHVState) -> bool:
         """A redirect never points at a Stargate the redirector believes down."""
-        for c in (c for cs in s.copies for c in cs):
-            row = s.health[c.host]
-            for x in c.sessions:
-                if x.phase == LOGIN and not row[x.target]:
-                    return False
-        return True
+        health = s.health
+        return all(health[h][t] for _vm, _ci, _k, h, t in self.slots(s.copies).login)
 
     @invariant("Every running copy of a classic VM holds exactly one session per disk.")
     def one_session_per_disk(self, s: AHVState) -> bool:
@@ -320,16 +369,13 @@ class Storage(Component):
     @invariant("No connected session to a dead Stargate survives a completed NOP round of its redirector.")
     def no_session_on_dead_stargate(self, s: AHVState) -> bool:
         """No connected session to a dead Stargate survives a completed NOP round of its redirector."""
+        connected = self.slots(s.copies).connected
+        if not connected:
+            return True
         tp = self.cl.topo(s)
         truth, serving = tp.truth, tp.serving
-        for cs in s.copies:
-            for c in cs:
-                if s.health[c.host] != truth[c.host]:
-                    continue  # this redirector's round is not complete yet
-                for x in c.sessions:
-                    if x.phase == CONNECTED and not serving[x.target]:
-                        return False
-        return True
+        # A session counts once its redirector's round is complete (its health row is the truth).
+        return all(serving[t] or s.health[h] != truth[h] for h, t in connected)
 
     def _copies_well_formed(self, s: AHVState) -> bool:
         n, nvm = self.cl.n, self.cl.nvm
