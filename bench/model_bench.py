@@ -49,9 +49,10 @@ def configs(large: bool) -> dict[str, Config]:
 def one(name: str, large: bool, reduction: bool, workers: int, max_seconds: float) -> dict[str, object]:
     """One run in this process; its figures as a dict."""
     spec = AHVSpec(configs(large)[name])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     r = search(spec, Options(max_seconds=max_seconds, reduction=reduction, workers=workers, examples=False))
     dt = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     f = r.figures
     return {
         "verdict": r.verdict if r.complete or r.violation else f"stopped({f.stopped})",
@@ -59,6 +60,7 @@ def one(name: str, large: bool, reduction: bool, workers: int, max_seconds: floa
         "generated": f.generated,
         "depth": f.depth,
         "seconds": dt,
+        "cpu_seconds": cpu,
         "reduction": f.reduction,
         "peak_mib": f.peak_bytes / 2**20,
         "bytes_per_state": f.growth_bytes / f.distinct if f.distinct else 0.0,
@@ -80,7 +82,7 @@ def main() -> None:
         print(json.dumps(one(name, args.large, reduction == "on", args.workers, args.max_seconds)))
         return
     head = f"{'config':36} {'POR':3} {'verdict':9} {'distinct':>9} {'generated':>10} {'depth':>5}"
-    print(head + f" {'seconds':>8} {'states/s':>9} {'peak MiB':>8} {'B/state':>7}")
+    print(head + f" {'seconds':>8} {'states/s':>9} {'CPU s':>7} {'st/CPU-s':>9} {'peak MiB':>8} {'B/state':>7}")
     names = [name for name in configs(args.large) if not args.only or args.only in name]
     modes = ("off",) if args.no_reduction else ("on", "off")
     # --repeat runs the whole list again: a config's runs are interleaved with the others', not back to back.
@@ -92,7 +94,8 @@ def main() -> None:
         por = "on" if r["reduction"] else "off" if reduction == "off" else "-"
         print(
             f"{name:36} {por:3} {r['verdict']:9} {r['distinct']:>9,} {r['generated']:>10,} {r['depth']:>5}"
-            f" {r['seconds']:>8.1f} {r['distinct'] / r['seconds']:>9,.0f} {r['peak_mib']:>8.0f}"
+            f" {r['seconds']:>8.1f} {r['distinct'] / r['seconds']:>9,.0f}"
+            f" {r['cpu_seconds']:>7.1f} {r['distinct'] / r['cpu_seconds']:>9,.0f} {r['peak_mib']:>8.0f}"
             f" {r['bytes_per_state']:>7.0f}",
             flush=True,
         )

@@ -11,7 +11,7 @@ the leader takes on the restart of a VM it finds dead on a host it reaches.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ahvlab.model.config import Config
 from ahvlab.model.mutations import Mutation
@@ -39,6 +39,17 @@ FENCE_PHASES = (FENCING, FENCED, RESTARTED)
 CACHE_LIMIT = 1 << 16
 """Entries a per-config cache of a pure function of some state fields holds before it is emptied (bounded
 memory on long runs; an emptied cache only costs recomputation)."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(cache: dict[K, V], key: K, value: V) -> V:
+    """Store a computed value in a bounded cache (emptied when full) and return it."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class Topo(NamedTuple):
@@ -102,6 +113,8 @@ class Cluster:
         self._topo_memo: tuple[object, Any] = (None, None)
         """(state, its Topo): the last state :meth:`topo` answered for."""
         self._settled: dict[tuple[object, ...], Any] = {}
+        self._settle_memo: tuple[object, Any] = (None, None)
+        """(key, control): the control part :meth:`settle` found last."""
         self.net_peers = tuple(
             tuple(j for j in self.vm_range if self.net_of[j] == self.net_of[i] and self.managed[j])
             for i in self.vm_range
@@ -191,10 +204,7 @@ class Cluster:
         key = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.split, s.blocks, s.leaders)
         tp = self._topo.get(key)
         if tp is None:
-            if len(self._topo) >= CACHE_LIMIT:
-                self._topo.clear()
-            tp = self._compute_topo(s)
-            self._topo[key] = tp
+            tp = remember(self._topo, key, self._compute_topo(s))
         self._topo_memo = (s, tp)
         return tp
 
@@ -347,12 +357,15 @@ class Cluster:
             s.lease,
             s.now % self.heartbeat,
         )
-        control = self._settled.get(key)
-        if control is None:
-            if len(self._settled) >= CACHE_LIMIT:
-                self._settled.clear()
-            control = self._settle_control(s)
-            self._settled[key] = control
+        # The successors of one state mostly share these fields with it and with each other (the same
+        # objects): the last key is compared first, which is cheap on identical fields (tuple equality
+        # checks identity before values), before the dict hashes the key and compares its values.
+        last_key, control = self._settle_memo
+        if key != last_key:
+            control = self._settled.get(key)
+            if control is None:
+                control = remember(self._settled, key, self._settle_control(s))
+            self._settle_memo = (key, control)
         leaders, new_et, new_watch, new_lease, io_ok, knows = control
         copies = self._settle_io(s.copies, io_ok)
         placement, to_restart = self._settle_dead(s, copies, knows)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ahvlab.checker.spec import Component, action, explains, invariant, sometimes
-from ahvlab.model.cluster import CACHE_LIMIT, FENCE_PHASES, Cluster
+from ahvlab.model.cluster import FENCE_PHASES, Cluster, remember
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import CONNECTED, DROPPED, LOGIN, PHASES, QUIESCING, AHVState, Copy, Session
 
@@ -68,6 +68,7 @@ class Storage(Component):
         self.cl = cl
         self._wf_copies: dict[Any, bool] = {}
         self._wf_hosts: dict[Any, bool] = {}
+        self._wf_control: dict[Any, bool] = {}
         self._slots: dict[Copies, Slots] = {}
         self._slots_memo: tuple[object, Any] = (None, None)
         """(copies, its Slots): the copies :meth:`slots` answered for last (the steps of one state share them)."""
@@ -97,9 +98,7 @@ class Storage(Component):
             return known
         sl = self._slots.get(copies)
         if sl is None:
-            if len(self._slots) >= CACHE_LIMIT:
-                self._slots.clear()
-            sl = self._slots[copies] = _slots(copies)
+            sl = remember(self._slots, copies, _slots(copies))
         self._slots_memo = (copies, sl)
         return sl
 
@@ -123,6 +122,8 @@ class Storage(Component):
     @action
     def recover_cvm(self, s: AHVState) -> Succ:
         """A crashed CVM boots again; its Stargate loads the block orders still in force."""
+        if all(s.cvm_up):
+            return  # no CVM is down
         fenced = self.cl.fenced_hosts(s)
         for h in self.cl.hosts:
             if s.host_up[h] and not s.cvm_up[h]:
@@ -313,33 +314,32 @@ class Storage(Component):
     @invariant("Every field has its type and shape: tuples per host and per VM, phases and targets in range.")
     def well_formed(self, s: AHVState) -> bool:
         """Every field has its type and shape: tuples per host and per VM, phases and targets in range."""
-        # Most states share these parts with many others: each part's verdict is cached.
+        # Most states share these parts with many others: each part's verdict is cached on exactly the
+        # fields it reads (the health tables and the timers vary apart, so they are keyed apart).
         k1 = (s.copies, s.host_up)
         ok = self._wf_copies.get(k1)
         if ok is None:
-            ok = self._wf_copies[k1] = self._copies_well_formed(s)
+            ok = remember(self._wf_copies, k1, self._copies_well_formed(s))
         if not ok:
             return False
-        k2 = (
-            s.host_up,
-            s.cvm_up,
-            s.libvirtd_up,
-            s.partitioned,
-            s.health,
-            s.leaders,
-            s.elect_timer,
-            s.watch,
-            s.blocks,
-            s.split,
-            s.lease,
-            s.mute,
-            s.to_restart,
-        )
+        k2 = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.health)
         ok = self._wf_hosts.get(k2)
         if ok is None:
-            ok = self._wf_hosts[k2] = self._hosts_well_formed(s)
-        n = self.cl.n
-        return ok and isinstance(s.now, int) and s.now >= 0 and all(-1 <= p < n for p in s.placement)
+            ok = remember(self._wf_hosts, k2, self._hosts_well_formed(s))
+        if not ok:
+            return False
+        k3 = (s.leaders, s.elect_timer, s.watch, s.blocks, s.split, s.lease, s.mute, s.to_restart, s.placement)
+        ok = self._wf_control.get(k3)
+        if ok is None:
+            ok = remember(self._wf_control, k3, self._control_well_formed(s))
+        n, nvm = self.cl.n, self.cl.nvm
+        return (
+            ok
+            and len(s.address) == nvm
+            and isinstance(s.now, int)
+            and s.now >= 0
+            and all(-1 <= p < n for p in s.placement)
+        )
 
     @invariant("A redirect never points at a Stargate the redirector believes down.")
     def redirect_to_healthy(self, s: AHVState) -> bool:
@@ -379,7 +379,7 @@ class Storage(Component):
 
     def _copies_well_formed(self, s: AHVState) -> bool:
         n, nvm = self.cl.n, self.cl.nvm
-        if len(s.copies) != nvm or len(s.placement) != nvm or len(s.address) != nvm:
+        if len(s.copies) != nvm:
             return False
         for copies in s.copies:
             hosts = [c.host for c in copies]
@@ -394,6 +394,7 @@ class Storage(Component):
         return True
 
     def _hosts_well_formed(self, s: AHVState) -> bool:
+        """The per-host tuples: their shape, the health tables, no CVM running on a host that is down."""
         cl = self.cl
         n = cl.n
         for f in (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned):
@@ -401,7 +402,13 @@ class Storage(Component):
                 return False
         if len(s.health) != n or any(len(row) != n for row in s.health):
             return False
-        if any(not s.host_up[h] and s.cvm_up[h] for h in cl.hosts):
+        return not any(not s.host_up[h] and s.cvm_up[h] for h in cl.hosts)
+
+    def _control_well_formed(self, s: AHVState) -> bool:
+        """Leaders, timers, HA records, blocks, the split, the leases, mute Stargates and the restart list."""
+        cl = self.cl
+        n = cl.n
+        if len(s.placement) != cl.nvm:
             return False
         if any(not (0 <= ldr < n) for ldr in s.leaders) or len(s.elect_timer) != n or len(s.watch) != n:
             return False
