@@ -699,14 +699,16 @@ class HA(Component):
     )
     def no_orphan_vm(self, s: AHVState) -> bool:
         """No orphan VM: a VM that was running is running, owed a restart by HA, or off by a user."""
-        cl = self.cl
-        for vm in cl.vm_range:
-            h = s.placement[vm]
-            if h < 0 or s.watch[h].phase != OK:
+        if not s.leaders:
+            return True  # no leader in office: the next one takes on every VM it finds dead
+        watch = s.watch
+        for vm, h in enumerate(s.placement):
+            if h < 0 or watch[h].phase != OK:
                 continue  # off by a user, on the restart list (placement -1), or in its host's timeline
-            if any(c.host == h for c in s.copies[vm]):
-                continue
-            if s.leaders:
+            for c in s.copies[vm]:
+                if c.host == h:
+                    break
+            else:
                 return False
         return True
 
@@ -715,8 +717,11 @@ class HA(Component):
     )
     def restart_by_deadline(self, s: AHVState) -> bool:
         """Every VM of a host lost at T0 is restarted by T0 + restart_after, unless a later failure explains it."""
-        if any(w.due == MISSED for w in s.watch):
-            return False
+        due_now = False
+        for w in s.watch:
+            if w.due == MISSED:
+                return False
+            if w.due == 0 and w.phase not in (OK, RESTARTED):
+                due_now = True
         # At the deadline itself, once the steps due in this instant have happened, the restart must be done.
-        due_now = any(w.due == 0 and w.phase not in (OK, RESTARTED) for w in s.watch)
         return not due_now or self.urgent(s)

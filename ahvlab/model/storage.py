@@ -22,8 +22,9 @@ Copies = tuple[tuple[Copy, ...], ...]
 
 
 class Slots(NamedTuple):
-    """Every session of a state's copies by phase, in (vm, copy, slot) order: what the session steps and
-    invariants look for. A pure function of ``copies``, which few values take (tens to hundreds in a run)."""
+    """Every session of a state's copies by phase, in (vm, copy, slot) order, and the verdicts of the
+    invariants on the session counts: what the session steps and invariants look for. A pure function
+    of ``copies`` (and the config), which few values take (tens to hundreds in a run)."""
 
     dropped: tuple[tuple[int, int, int, int], ...]
     """(vm, copy index, slot, host) of every dropped session."""
@@ -37,9 +38,13 @@ class Slots(NamedTuple):
     """Sorted (Stargate, host) pairs with a connected session of that host on that remote Stargate."""
     remote_quiescing: tuple[tuple[int, int], ...]
     """The same for quiescing sessions."""
+    disks_ok: bool
+    """Every running copy of a classic VM holds one session per disk (``one_session_per_disk``)."""
+    queues_ok: bool
+    """Every running copy of a Frodo VM holds its number of queue connections (``frodo_queue_count``)."""
 
 
-def _slots(copies: Copies) -> Slots:
+def _slots(cl: Cluster, copies: Copies) -> Slots:
     dropped, login, live, connected = [], [], [], []
     for vm, cs in enumerate(copies):
         for ci, c in enumerate(cs):
@@ -58,7 +63,24 @@ def _slots(copies: Copies) -> Slots:
         found = {(x.target, c.host) for cs in copies for c in cs for x in c.sessions if x.phase == phase}
         return tuple(sorted((t, h) for t, h in found if t != h))
 
-    return Slots(tuple(dropped), tuple(login), tuple(live), tuple(connected), remote(CONNECTED), remote(QUIESCING))
+    disks_ok = queues_ok = True
+    for vm, cs in enumerate(copies):
+        spec = cl.vms[vm]
+        if cl.classic[vm]:
+            disks_ok = disks_ok and all(len(c.sessions) == spec.disks for c in cs)
+        else:
+            want = spec.num_queues if spec.vcpus >= 2 else 1
+            queues_ok = queues_ok and all(len(c.sessions) == want for c in cs)
+    return Slots(
+        tuple(dropped),
+        tuple(login),
+        tuple(live),
+        tuple(connected),
+        remote(CONNECTED),
+        remote(QUIESCING),
+        disks_ok,
+        queues_ok,
+    )
 
 
 class Storage(Component):
@@ -98,7 +120,7 @@ class Storage(Component):
             return known
         sl = self._slots.get(copies)
         if sl is None:
-            sl = remember(self._slots, copies, _slots(copies))
+            sl = remember(self._slots, copies, _slots(self.cl, copies))
         self._slots_memo = (copies, sl)
         return sl
 
@@ -350,21 +372,12 @@ class Storage(Component):
     @invariant("Every running copy of a classic VM holds exactly one session per disk.")
     def one_session_per_disk(self, s: AHVState) -> bool:
         """Every running copy of a classic VM holds exactly one session per disk."""
-        cl = self.cl
-        return all(len(c.sessions) == cl.vms[vm].disks for vm in cl.vm_range if cl.classic[vm] for c in s.copies[vm])
+        return self.slots(s.copies).disks_ok
 
     @invariant("A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one.")
     def frodo_queue_count(self, s: AHVState) -> bool:
         """A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one."""
-        cl = self.cl
-        for vm in cl.vm_range:
-            if cl.classic[vm]:
-                continue
-            spec = cl.vms[vm]
-            want = spec.num_queues if spec.vcpus >= 2 else 1
-            if any(len(c.sessions) != want for c in s.copies[vm]):
-                return False
-        return True
+        return self.slots(s.copies).queues_ok
 
     @invariant("No connected session to a dead Stargate survives a completed NOP round of its redirector.")
     def no_session_on_dead_stargate(self, s: AHVState) -> bool:
