@@ -3,8 +3,10 @@
 Run: ``.venv/bin/python bench/model_bench.py`` (a minute or two: the storage path
 alone, the default model, 4 hosts, with and without partial-order reduction).
 ``--large`` adds 5 hosts and the two-failure configs, stopped after
-``--max-seconds``; ``--workers N`` runs the partitioned BFS. Each run is a fresh
-process, so that its peak memory is its own.
+``--max-seconds``; ``--workers N`` runs the partitioned BFS; ``--no-reduction`` runs
+each config with reduction off only; ``--repeat N`` runs the list N times (a config's
+runs interleaved with the others'). Each run is a fresh process, so that its peak memory
+is its own; CPU seconds are printed next to the wall (the machine is shared).
 """
 
 from __future__ import annotations
