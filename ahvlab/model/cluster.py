@@ -11,7 +11,7 @@ the leader takes on the restart of a VM it finds dead on a host it reaches.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ahvlab.model.config import Config
 from ahvlab.model.mutations import Mutation
@@ -35,6 +35,21 @@ Matrix = tuple[tuple[bool, ...], ...]
 
 FENCE_PHASES = (FENCING, FENCED, RESTARTED)
 """Phases in which a block order for the host is out."""
+
+CACHE_LIMIT = 1 << 16
+"""Entries a per-config cache of a pure function of some state fields holds before it is emptied (bounded
+memory on long runs; an emptied cache only costs recomputation)."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(cache: dict[K, V], key: K, value: V) -> V:
+    """Store a computed value in a bounded cache (emptied when full) and return it."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class Topo(NamedTuple):
@@ -95,7 +110,13 @@ class Cluster:
         self.managed = tuple(bool(s) for s in self.scope)
         self._reach: dict[tuple[object, ...], Matrix] = {}
         self._topo: dict[tuple[object, ...], Topo] = {}
+        self._topo_memo: tuple[object, Any] = (None, None)
+        """(state, its Topo): the last state :meth:`topo` answered for."""
         self._settled: dict[tuple[object, ...], Any] = {}
+        self._settle_memo: tuple[object, Any] = (None, None)
+        """(key, control): the control part :meth:`settle` found last."""
+        self._instant_memo: tuple[object, object, object, Any] = (None, None, None, None)
+        """(copies, placement, control, answer): the I/O and dead-VM part :meth:`settle` found last."""
         self.net_peers = tuple(
             tuple(j for j in self.vm_range if self.net_of[j] == self.net_of[i] and self.managed[j])
             for i in self.vm_range
@@ -176,11 +197,17 @@ class Cluster:
 
     def topo(self, s: AHVState) -> Topo:
         """The derived reachability tables of a state, cached on the fields they depend on."""
+        # The actions of one state ask for its topo many times: the last state asked about is kept with
+        # its answer (by identity; the memo holds the state, so no other object can have its identity).
+        memo = self._topo_memo
+        if memo[0] is s:
+            known: Topo = memo[1]
+            return known
         key = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.split, s.blocks, s.leaders)
         tp = self._topo.get(key)
         if tp is None:
-            tp = self._compute_topo(s)
-            self._topo[key] = tp
+            tp = remember(self._topo, key, self._compute_topo(s))
+        self._topo_memo = (s, tp)
         return tp
 
     def _compute_topo(self, s: AHVState) -> Topo:
@@ -332,21 +359,66 @@ class Cluster:
             s.lease,
             s.now % self.heartbeat,
         )
-        control = self._settled.get(key)
-        if control is None:
-            control = self._settle_control(s)
-            self._settled[key] = control
+        # The successors of one state mostly share these fields with it and with each other (the same
+        # objects): the last key is compared first, which is cheap on identical fields (tuple equality
+        # checks identity before values), before the dict hashes the key and compares its values.
+        last_key, control = self._settle_memo
+        if key != last_key:
+            control = self._settled.get(key)
+            if control is None:
+                control = remember(self._settled, key, self._settle_control(s))
+            self._settle_memo = (key, control)
         leaders, new_et, new_watch, new_lease, io_ok, knows = control
-        if leaders is not s.leaders or new_et is not s.elect_timer or new_watch is not s.watch:
-            s = s._replace(leaders=leaders, elect_timer=new_et, watch=new_watch)
-        if new_lease is not s.lease:
-            s = s._replace(lease=new_lease)
-        s = self._settle_io(s, io_ok)
-        return self._settle_dead(s, knows)
+        # The I/O timers and the dead VMs are a pure function of (copies, placement, control); successors
+        # of one state often share all three objects (a NOP probe that finds a Stargate up changes neither).
+        # The last answer is kept by identity: the memo holds the three, so no other object has their ids.
+        memo = self._instant_memo
+        if memo[0] is s.copies and memo[1] is s.placement and memo[2] is control:
+            copies, placement, owed = memo[3]
+        else:
+            copies = self._settle_io(s.copies, io_ok)
+            placement, owed = self._settle_dead(s.placement, copies, knows)
+            self._instant_memo = (s.copies, s.placement, control, (copies, placement, owed))
+        to_restart = s.to_restart | owed if owed else s.to_restart
+        if (
+            leaders is s.leaders
+            and new_et is s.elect_timer
+            and new_watch is s.watch
+            and new_lease is s.lease
+            and copies is s.copies
+            and placement is s.placement
+        ):
+            return s
+        # One new state for all of the instant's consequences.
+        return AHVState(
+            s.now,
+            s.host_up,
+            s.cvm_up,
+            s.libvirtd_up,
+            s.partitioned,
+            s.health,
+            copies,
+            placement,
+            leaders,
+            new_et,
+            new_watch,
+            s.blocks,
+            s.address,
+            s.dhcp_pending,
+            s.leases,
+            s.failures,
+            s.failed_back,
+            s.split,
+            new_lease,
+            s.mute,
+            to_restart,
+        )
 
     def _settle_control(
         self, s: AHVState
-    ) -> tuple[frozenset[int], tuple[int, ...], tuple[Watch, ...], tuple[int, ...], tuple[bool, ...], tuple[bool, ...]]:
+    ) -> tuple[
+        frozenset[int], tuple[int, ...], tuple[Watch, ...], tuple[int, ...], tuple[bool, ...], tuple[bool, ...] | None
+    ]:
         """Leaders, leases, election timers and HA records after the instant's consequences (pure, cached)."""
         hosts = self.hosts
         t = self.timings
@@ -417,52 +489,60 @@ class Cluster:
             new_watch = watch
         # The leader learns from a host's libvirtd which VMs run there: it may take on a dead one's restart.
         knows = tuple(new_watch[h].phase == OK and any(self.conn_ok(s, ldr, h) for ldr in leaders) for h in hosts)
-        return leaders, new_et, new_watch, new_lease, tp.io_ok, knows
+        return leaders, new_et, new_watch, new_lease, tp.io_ok, knows if any(knows) else None
 
-    def _settle_io(self, s: AHVState, io_ok: tuple[bool, ...]) -> AHVState:
-        """A VM doing I/O sees its first failed I/O when no Stargate accepts its host; a working path clears it."""
-        copies = s.copies
+    def _settle_io(self, copies: tuple[tuple[Copy, ...], ...], io_ok: tuple[bool, ...]) -> tuple[tuple[Copy, ...], ...]:
+        """A VM doing I/O sees its first failed I/O when no Stargate accepts its host; a working path clears it.
+
+        Returns ``copies`` itself when no timer changes.
+        """
         new_copies = None
         death = self.timings.vm_io_death
-        for i in self.vm_range:
-            if not self.does_io[i] or not copies[i]:
+        does_io = self.does_io
+        for i, cs in enumerate(copies):
+            if not cs or not does_io[i]:
                 continue
             changed = False
-            cs = []
-            for c in copies[i]:
-                ok = io_ok[c.host]
-                if not ok and c.io_timer < 0:
-                    c = c._replace(io_timer=death)
+            for c in cs:
+                # The timer must start (I/O fails, none running) or stop (I/O works, one running).
+                if io_ok[c.host] == (c.io_timer >= 0):
                     changed = True
-                elif ok and c.io_timer >= 0:
-                    c = c._replace(io_timer=-1)
-                    changed = True
-                cs.append(c)
+                    break
             if changed:
                 if new_copies is None:
                     new_copies = list(copies)
-                new_copies[i] = tuple(cs)
-        if new_copies is not None:
-            s = s._replace(copies=tuple(new_copies))
-        return s
+                new_copies[i] = tuple(
+                    c
+                    if io_ok[c.host] != (c.io_timer >= 0)
+                    else Copy(c.host, c.sessions, -1 if io_ok[c.host] else death)
+                    for c in cs
+                )
+        return copies if new_copies is None else tuple(new_copies)
 
-    def _settle_dead(self, s: AHVState, knows: tuple[bool, ...]) -> AHVState:
+    def _settle_dead(
+        self, placement: tuple[int, ...], copies: tuple[tuple[Copy, ...], ...], knows: tuple[bool, ...] | None
+    ) -> tuple[tuple[int, ...], frozenset[int]]:
         """A VM placed on a host the leader reaches, with no copy running there, is owed a restart.
 
         This is who restarts a VM that died while its host's timeline was cancelled (the host
         came back before the block order): the leader sees it is not running and takes it on.
+        Returns the placement (``placement`` itself when no VM is owed) and the VMs now owed.
+        ``knows`` is None when the leader knows no host's VMs.
         """
-        if Mutation.FORGET_DEAD_VMS in self.mut:
-            return s
+        if knows is None or Mutation.FORGET_DEAD_VMS in self.mut:
+            return placement, frozenset()
         owed = None
-        for vm in self.vm_range:
-            h = s.placement[vm]
-            if h >= 0 and knows[h] and not any(c.host == h for c in s.copies[vm]):
+        for vm, h in enumerate(placement):
+            if h < 0 or not knows[h]:
+                continue
+            for c in copies[vm]:
+                if c.host == h:
+                    break
+            else:
                 owed = (owed or set()) | {vm}
         if owed is None:
-            return s
-        placement = tuple(-1 if vm in owed else h for vm, h in enumerate(s.placement))
-        return s._replace(placement=placement, to_restart=s.to_restart | owed)
+            return placement, frozenset()
+        return tuple(-1 if vm in owed else h for vm, h in enumerate(placement)), frozenset(owed)
 
     # -- helpers for actions ----------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ahvlab.checker.spec import Component, action, explains, invariant
 from ahvlab.model import capacity
-from ahvlab.model.cluster import Cluster
+from ahvlab.model.cluster import FENCE_PHASES, Cluster
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.placement import restart_targets, start_hosts
 from ahvlab.model.state import (
@@ -137,9 +137,9 @@ class HA(Component):
         if any(s.lease[ldr] == 0 for ldr in s.leaders):
             return True
         for h in cl.hosts:
-            if cl.pending_acks(s, h):
-                return True
             w = s.watch[h]
+            if w.phase in FENCE_PHASES and cl.pending_acks(s, h):  # no block order is out in other phases
+                return True
             if w.timer == 0 and cl.driver(s, h) >= 0 and (w.phase in (LOST, TIMEOUT) or self._pending_restart(s, h)):
                 return True
         return bool(self._owed_targets(s))
@@ -276,6 +276,8 @@ class HA(Component):
         """
         cl = self.cl
         t = self.t
+        if 0 not in s.elect_timer:
+            return  # no CVM's election timer has run out
         for h in cl.hosts:
             if s.elect_timer[h] != 0:
                 continue
@@ -343,6 +345,8 @@ class HA(Component):
         """A Stargate blocks I/O from the lost host and acknowledges the order (acks come in any order)."""
         cl = self.cl
         for h in cl.hosts:
+            if s.watch[h].phase not in FENCE_PHASES:
+                continue  # no block order for this host is out
             for t in cl.pending_acks(s, h):
                 nxt = s._replace(blocks=_set(s.blocks, t, s.blocks[t] | {h}))
                 yield {"stargate": t + 1, "host": h + 1}, cl.settle(nxt)
@@ -695,14 +699,16 @@ class HA(Component):
     )
     def no_orphan_vm(self, s: AHVState) -> bool:
         """No orphan VM: a VM that was running is running, owed a restart by HA, or off by a user."""
-        cl = self.cl
-        for vm in cl.vm_range:
-            h = s.placement[vm]
-            if h < 0 or s.watch[h].phase != OK:
+        if not s.leaders:
+            return True  # no leader in office: the next one takes on every VM it finds dead
+        watch = s.watch
+        for vm, h in enumerate(s.placement):
+            if h < 0 or watch[h].phase != OK:
                 continue  # off by a user, on the restart list (placement -1), or in its host's timeline
-            if any(c.host == h for c in s.copies[vm]):
-                continue
-            if s.leaders:
+            for c in s.copies[vm]:
+                if c.host == h:
+                    break
+            else:
                 return False
         return True
 
@@ -711,8 +717,11 @@ class HA(Component):
     )
     def restart_by_deadline(self, s: AHVState) -> bool:
         """Every VM of a host lost at T0 is restarted by T0 + restart_after, unless a later failure explains it."""
-        if MISSED in (w.due for w in s.watch):
-            return False
+        due_now = False
+        for w in s.watch:
+            if w.due == MISSED:
+                return False
+            if w.due == 0 and w.phase not in (OK, RESTARTED):
+                due_now = True
         # At the deadline itself, once the steps due in this instant have happened, the restart must be done.
-        due_now = any(w.due == 0 and w.phase not in (OK, RESTARTED) for w in s.watch)
         return not due_now or self.urgent(s)

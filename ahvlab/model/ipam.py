@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ahvlab.checker.spec import Component, action, explains, invariant
-from ahvlab.model.cluster import Cluster
+from ahvlab.model.cluster import Cluster, remember
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import AHVState
 
@@ -25,6 +25,36 @@ class IPAM(Component):
     def __init__(self, cl: Cluster) -> None:
         self.cl = cl
         self.initial_address = cl.initial().address
+        self._verdicts: dict[tuple[int, ...], tuple[bool, bool, bool]] = {}
+
+    def _address_verdicts(self, address: tuple[int, ...]) -> tuple[bool, bool, bool]:
+        """The three invariants on addresses (below) read nothing but ``address``: their verdicts are cached on it (few values)."""
+        v = self._verdicts.get(address)
+        if v is None:
+            v = remember(self._verdicts, address, (self._unique(address), self._in_scope(address), self._kept(address)))
+        return v
+
+    def _unique(self, address: tuple[int, ...]) -> bool:
+        cl = self.cl
+        seen: set[tuple[str | None, int]] = set()
+        for vm in cl.vm_range:
+            a = address[vm]
+            if a < 0:
+                continue
+            key = (cl.net_of[vm], a)
+            if key in seen:
+                return False
+            seen.add(key)
+        return True
+
+    def _in_scope(self, address: tuple[int, ...]) -> bool:
+        cl = self.cl
+        return all(
+            -1 <= address[vm] < len(cl.scope[vm]) and (cl.managed[vm] or address[vm] == -1) for vm in cl.vm_range
+        )
+
+    def _kept(self, address: tuple[int, ...]) -> bool:
+        return all(a in (-1, a0) for a, a0 in zip(address, self.initial_address, strict=True) if a0 >= 0)
 
     def lease_for(self, s: AHVState, vm: int) -> int:
         """The address the leader hands to this VM: its lease, else the lowest free one (-1: scope full)."""
@@ -76,27 +106,14 @@ class IPAM(Component):
     @invariant("No address is handed to two VMs of the same network.")
     def unique_addresses(self, s: AHVState) -> bool:
         """No address is handed to two VMs of the same network."""
-        cl = self.cl
-        seen: set[tuple[str | None, int]] = set()
-        for vm in cl.vm_range:
-            a = s.address[vm]
-            if a < 0:
-                continue
-            key = (cl.net_of[vm], a)
-            if key in seen:
-                return False
-            seen.add(key)
-        return True
+        return self._address_verdicts(s.address)[0]
 
     @invariant("Every address comes from its network's scope; VMs on unmanaged networks get none from AHV.")
     def address_in_scope(self, s: AHVState) -> bool:
         """Every address comes from its network's scope; VMs on unmanaged networks get none from AHV."""
-        cl = self.cl
-        return all(
-            -1 <= s.address[vm] < len(cl.scope[vm]) and (cl.managed[vm] or s.address[vm] == -1) for vm in cl.vm_range
-        )
+        return self._address_verdicts(s.address)[1]
 
     @invariant("A VM keeps its address across an HA restart.")
     def restarted_vm_keeps_address(self, s: AHVState) -> bool:
         """A VM keeps its address across an HA restart."""
-        return all(a in (-1, a0) for a, a0 in zip(s.address, self.initial_address, strict=True) if a0 >= 0)
+        return self._address_verdicts(s.address)[2]

@@ -9,15 +9,78 @@ Stargate if the redirector believes it up, else to any Stargate it believes up.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from ahvlab.checker.spec import Component, action, explains, invariant, sometimes
-from ahvlab.model.cluster import FENCE_PHASES, Cluster
+from ahvlab.model.cluster import FENCE_PHASES, Cluster, remember
 from ahvlab.model.mutations import Mutation
 from ahvlab.model.state import CONNECTED, DROPPED, LOGIN, PHASES, QUIESCING, AHVState, Copy, Session
 
 Succ = Iterator[tuple[dict[str, Any], AHVState]]
 _DROPPED = Session(-1, DROPPED)
+Copies = tuple[tuple[Copy, ...], ...]
+
+
+class Slots(NamedTuple):
+    """Every session of a state's copies by phase, in (vm, copy, slot) order, and the verdicts of the
+    invariants on the session counts: what the session steps and invariants look for. A pure function
+    of ``copies`` (and the config), which few values take (tens to hundreds in a run)."""
+
+    dropped: tuple[tuple[int, int, int, int], ...]
+    """(vm, copy index, slot, host) of every dropped session."""
+    login: tuple[tuple[int, int, int, int, int], ...]
+    """(vm, copy index, slot, host, target) of every login in flight."""
+    live: tuple[tuple[int, int, int, int, int], ...]
+    """(vm, copy index, slot, host, target) of every session that is not dropped."""
+    connected: tuple[tuple[int, int], ...]
+    """(host, target) of every connected session."""
+    remote_connected: tuple[tuple[int, int], ...]
+    """Sorted (Stargate, host) pairs with a connected session of that host on that remote Stargate."""
+    remote_quiescing: tuple[tuple[int, int], ...]
+    """The same for quiescing sessions."""
+    disks_ok: bool
+    """Every running copy of a classic VM holds one session per disk (``one_session_per_disk``)."""
+    queues_ok: bool
+    """Every running copy of a Frodo VM holds its number of queue connections (``frodo_queue_count``)."""
+
+
+def _slots(cl: Cluster, copies: Copies) -> Slots:
+    dropped, login, live, connected = [], [], [], []
+    for vm, cs in enumerate(copies):
+        for ci, c in enumerate(cs):
+            h = c.host
+            for k, x in enumerate(c.sessions):
+                if x.phase == DROPPED:
+                    dropped.append((vm, ci, k, h))
+                    continue
+                live.append((vm, ci, k, h, x.target))
+                if x.phase == LOGIN:
+                    login.append((vm, ci, k, h, x.target))
+                elif x.phase == CONNECTED:
+                    connected.append((h, x.target))
+
+    def remote(phase: str) -> tuple[tuple[int, int], ...]:
+        found = {(x.target, c.host) for cs in copies for c in cs for x in c.sessions if x.phase == phase}
+        return tuple(sorted((t, h) for t, h in found if t != h))
+
+    disks_ok = queues_ok = True
+    for vm, cs in enumerate(copies):
+        spec = cl.vms[vm]
+        if cl.classic[vm]:
+            disks_ok = disks_ok and all(len(c.sessions) == spec.disks for c in cs)
+        else:
+            want = spec.num_queues if spec.vcpus >= 2 else 1
+            queues_ok = queues_ok and all(len(c.sessions) == want for c in cs)
+    return Slots(
+        tuple(dropped),
+        tuple(login),
+        tuple(live),
+        tuple(connected),
+        remote(CONNECTED),
+        remote(QUIESCING),
+        disks_ok,
+        queues_ok,
+    )
 
 
 class Storage(Component):
@@ -27,6 +90,10 @@ class Storage(Component):
         self.cl = cl
         self._wf_copies: dict[Any, bool] = {}
         self._wf_hosts: dict[Any, bool] = {}
+        self._wf_control: dict[Any, bool] = {}
+        self._slots: dict[Copies, Slots] = {}
+        self._slots_memo: tuple[object, Any] = (None, None)
+        """(copies, its Slots): the copies :meth:`slots` answered for last (the steps of one state share them)."""
 
     # -- helpers ----------------------------------------------------------------
 
@@ -38,16 +105,24 @@ class Storage(Component):
         return p
 
     def _set_session(self, s: AHVState, vm: int, ci: int, k: int, sess: Session) -> AHVState:
-        c = s.copies[vm][ci]
+        # A session changes: its copy keeps its host, so the VM's copies stay in host order.
+        cs = s.copies[vm]
+        c = cs[ci]
         sessions = (*c.sessions[:k], sess, *c.sessions[k + 1 :])
-        copies = (*s.copies[vm][:ci], c._replace(sessions=sessions), *s.copies[vm][ci + 1 :])
-        return self.cl.with_copies(s, vm, copies)
+        vm_copies = (*cs[:ci], Copy(c.host, sessions, c.io_timer), *cs[ci + 1 :])
+        return s._replace(copies=(*s.copies[:vm], vm_copies, *s.copies[vm + 1 :]))
 
-    def _sessions(self, s: AHVState) -> Iterator[tuple[int, int, Copy, int, Session]]:
-        for vm, copies in enumerate(s.copies):
-            for ci, c in enumerate(copies):
-                for k, x in enumerate(c.sessions):
-                    yield vm, ci, c, k, x
+    def slots(self, copies: Copies) -> Slots:
+        """The sessions of these copies by phase, cached on the ``copies`` value (a pure function of it)."""
+        memo = self._slots_memo
+        if memo[0] is copies:
+            known: Slots = memo[1]
+            return known
+        sl = self._slots.get(copies)
+        if sl is None:
+            sl = remember(self._slots, copies, _slots(self.cl, copies))
+        self._slots_memo = (copies, sl)
+        return sl
 
     # -- actions ------------------------------------------------------------------
 
@@ -69,6 +144,8 @@ class Storage(Component):
     @action
     def recover_cvm(self, s: AHVState) -> Succ:
         """A crashed CVM boots again; its Stargate loads the block orders still in force."""
+        if all(s.cvm_up):
+            return  # no CVM is down
         fenced = self.cl.fenced_hosts(s)
         for h in self.cl.hosts:
             if s.host_up[h] and not s.cvm_up[h]:
@@ -87,57 +164,61 @@ class Storage(Component):
         is not a deadlock.
         """
         cl = self.cl
-        tp = cl.topo(s)
-        acc, truth = tp.acc, tp.truth
+        truth = cl.topo(s).truth  # truth[r][t]: does Stargate t accept (and answer) host r
         first = -1
         changed = False
+        health = s.health
         for r in cl.hosts:
             if not s.host_up[r]:
                 continue
             if first < 0:
                 first = r
-            row = s.health[r]
+            row = health[r]
             if row == truth[r]:
                 continue
-            for t in cl.hosts:
-                ok = acc[t][r]
+            for t, ok in enumerate(truth[r]):
                 if ok == row[t]:
                     continue
                 new_row = (*row[:t], ok, *row[t + 1 :])
-                nxt = s._replace(health=(*s.health[:r], new_row, *s.health[r + 1 :]))
-                if not ok:
-                    nxt = self._drop_where(nxt, lambda c, x, r=r, t=t: c.host == r and x.target == t)
-                yield {"redirector": r + 1, "stargate": t + 1}, cl.settle(nxt)
+                new_health = (*health[:r], new_row, *health[r + 1 :])
+                copies = s.copies if ok else self._drop_on(s.copies, r, t)
+                yield {"redirector": r + 1, "stargate": t + 1}, cl.settle(s._replace(health=new_health, copies=copies))
                 changed = True
         if not changed and first >= 0:
             yield {"redirector": first + 1, "stargate": 1}, s
 
-    def _drop_where(self, s: AHVState, pred: Any) -> AHVState:
-        copies = s.copies
+    @staticmethod
+    def _drop_on(copies: Copies, r: int, t: int) -> Copies:
+        """Every session of a copy on host r with Stargate t dropped (``copies`` itself when there is none)."""
         out = None
         for vm, cs in enumerate(copies):
             new_cs = None
             for ci, c in enumerate(cs):
-                if any(pred(c, x) for x in c.sessions):
-                    ss = tuple(_DROPPED if pred(c, x) else x for x in c.sessions)
-                    if new_cs is None:
-                        new_cs = list(cs)
-                    new_cs[ci] = c._replace(sessions=ss)
+                if c.host != r:
+                    continue
+                for x in c.sessions:
+                    if x.target == t:
+                        break
+                else:
+                    continue
+                if new_cs is None:
+                    new_cs = list(cs)
+                new_cs[ci] = Copy(r, tuple(_DROPPED if x.target == t else x for x in c.sessions), c.io_timer)
             if new_cs is not None:
                 if out is None:
                     out = list(copies)
                 out[vm] = tuple(new_cs)
-        return s if out is None else s._replace(copies=tuple(out))
+        return copies if out is None else tuple(out)
 
     @action
     def drop_session(self, s: AHVState) -> Succ:
         """A session drops because its Stargate no longer serves it (dead, unreachable or blocking the host)."""
         cl = self.cl
         acc = cl.topo(s).acc
-        for vm, ci, c, k, x in self._sessions(s):
-            if x.phase != DROPPED and not acc[x.target][c.host]:
+        for vm, ci, k, h, t in self.slots(s.copies).live:
+            if not acc[t][h]:
                 yield (
-                    self._params(s, vm, ci, k, stargate=x.target + 1),
+                    self._params(s, vm, ci, k, stargate=t + 1),
                     cl.settle(self._set_session(s, vm, ci, k, _DROPPED)),
                 )
 
@@ -146,10 +227,7 @@ class Storage(Component):
         """QEMU (or Frodo) logs in at the redirector, which redirects it: local if believed up, else a remote one."""
         cl = self.cl
         ignore = Mutation.REDIRECT_IGNORES_HEALTH in cl.mut
-        for vm, ci, c, k, x in self._sessions(s):
-            if x.phase != DROPPED:
-                continue
-            h = c.host
+        for vm, ci, k, h in self.slots(s.copies).dropped:
             row = s.health[h]
             if ignore:
                 targets: tuple[int, ...] = cl.hosts
@@ -164,18 +242,16 @@ class Storage(Component):
     def finish_login(self, s: AHVState) -> Succ:
         """The target Stargate accepts the login: the session is connected."""
         cl = self.cl
+        logins = self.slots(s.copies).login
+        if not logins:
+            return
         acc = cl.topo(s).acc
-        for vm, ci, c, k, x in self._sessions(s):
-            if x.phase == LOGIN and acc[x.target][c.host]:
+        for vm, ci, k, h, t in logins:
+            if acc[t][h]:
                 yield (
-                    self._params(s, vm, ci, k, stargate=x.target + 1),
-                    cl.settle(self._set_session(s, vm, ci, k, Session(x.target, CONNECTED))),
+                    self._params(s, vm, ci, k, stargate=t + 1),
+                    cl.settle(self._set_session(s, vm, ci, k, Session(t, CONNECTED))),
                 )
-
-    def _remote_groups(self, s: AHVState, phase: str) -> list[tuple[int, int]]:
-        """(Stargate, host) pairs with a session of that host on that remote Stargate in this phase."""
-        found = {(x.target, c.host) for cs in s.copies for c in cs for x in c.sessions if x.phase == phase}
-        return sorted((t, h) for t, h in found if t != h)
 
     @action
     def quiesce(self, s: AHVState) -> Succ:
@@ -184,7 +260,7 @@ class Storage(Component):
         if Mutation.NO_FAILBACK in cl.mut:
             return
         serving = cl.topo(s).serving if cl.ha else tuple(a and b for a, b in zip(s.host_up, s.cvm_up, strict=True))
-        for t, h in self._remote_groups(s, CONNECTED):
+        for t, h in self.slots(s.copies).remote_connected:
             if serving[t] and s.host_up[h] and s.health[h][h]:
                 nxt = self._set_where(s, t, h, CONNECTED, Session(t, QUIESCING))
                 yield {"stargate": t + 1, "host": h + 1}, nxt
@@ -205,7 +281,7 @@ class Storage(Component):
     def kill_remote_sessions(self, s: AHVState) -> Succ:
         """Failback, step 2: the remote Stargate kills the quiesced sessions; QEMU logs in again."""
         cl = self.cl
-        for t, h in self._remote_groups(s, QUIESCING):
+        for t, h in self.slots(s.copies).remote_quiescing:
             nxt = self._set_where(s, t, h, QUIESCING, _DROPPED)
             yield {"stargate": t + 1, "host": h + 1}, cl.settle(nxt._replace(failed_back=True))
 
@@ -242,7 +318,7 @@ class Storage(Component):
 
     @explains("finish_login")
     def _why_no_finish_login(self, s: AHVState) -> str | None:
-        return None if any(x.phase == LOGIN for *_, x in self._sessions(s)) else "no login is in progress"
+        return None if self.slots(s.copies).login else "no login is in progress"
 
     @explains("quiesce")
     def _why_no_quiesce(self, s: AHVState) -> str:
@@ -252,7 +328,7 @@ class Storage(Component):
 
     @explains("kill_remote_sessions")
     def _why_no_kill(self, s: AHVState) -> str | None:
-        quiescing = any(x.phase == QUIESCING for *_, x in self._sessions(s))
+        quiescing = any(x.phase == QUIESCING for cs in s.copies for c in cs for x in c.sessions)
         return None if quiescing else "no quiescing session to kill"
 
     # -- invariants -----------------------------------------------------------
@@ -260,80 +336,63 @@ class Storage(Component):
     @invariant("Every field has its type and shape: tuples per host and per VM, phases and targets in range.")
     def well_formed(self, s: AHVState) -> bool:
         """Every field has its type and shape: tuples per host and per VM, phases and targets in range."""
-        # Most states share these parts with many others: each part's verdict is cached.
+        # Most states share these parts with many others: each part's verdict is cached on exactly the
+        # fields it reads (the health tables and the timers vary apart, so they are keyed apart).
         k1 = (s.copies, s.host_up)
         ok = self._wf_copies.get(k1)
         if ok is None:
-            ok = self._wf_copies[k1] = self._copies_well_formed(s)
+            ok = remember(self._wf_copies, k1, self._copies_well_formed(s))
         if not ok:
             return False
-        k2 = (
-            s.host_up,
-            s.cvm_up,
-            s.libvirtd_up,
-            s.partitioned,
-            s.health,
-            s.leaders,
-            s.elect_timer,
-            s.watch,
-            s.blocks,
-            s.split,
-            s.lease,
-            s.mute,
-            s.to_restart,
-        )
+        k2 = (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned, s.health)
         ok = self._wf_hosts.get(k2)
         if ok is None:
-            ok = self._wf_hosts[k2] = self._hosts_well_formed(s)
-        n = self.cl.n
-        return ok and isinstance(s.now, int) and s.now >= 0 and all(-1 <= p < n for p in s.placement)
+            ok = remember(self._wf_hosts, k2, self._hosts_well_formed(s))
+        if not ok:
+            return False
+        k3 = (s.leaders, s.elect_timer, s.watch, s.blocks, s.split, s.lease, s.mute, s.to_restart, s.placement)
+        ok = self._wf_control.get(k3)
+        if ok is None:
+            ok = remember(self._wf_control, k3, self._control_well_formed(s))
+        n, nvm = self.cl.n, self.cl.nvm
+        return (
+            ok
+            and len(s.address) == nvm
+            and isinstance(s.now, int)
+            and s.now >= 0
+            and all(-1 <= p < n for p in s.placement)
+        )
 
     @invariant("A redirect never points at a Stargate the redirector believes down.")
     def redirect_to_healthy(self, s: AHVState) -> bool:
         """A redirect never points at a Stargate the redirector believes down."""
-        for c in (c for cs in s.copies for c in cs):
-            row = s.health[c.host]
-            for x in c.sessions:
-                if x.phase == LOGIN and not row[x.target]:
-                    return False
-        return True
+        health = s.health
+        return all(health[h][t] for _vm, _ci, _k, h, t in self.slots(s.copies).login)
 
     @invariant("Every running copy of a classic VM holds exactly one session per disk.")
     def one_session_per_disk(self, s: AHVState) -> bool:
         """Every running copy of a classic VM holds exactly one session per disk."""
-        cl = self.cl
-        return all(len(c.sessions) == cl.vms[vm].disks for vm in cl.vm_range if cl.classic[vm] for c in s.copies[vm])
+        return self.slots(s.copies).disks_ok
 
     @invariant("A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one.")
     def frodo_queue_count(self, s: AHVState) -> bool:
         """A Frodo VM powered on with >= 2 vCPUs has num_queues connections; with 1 vCPU exactly one."""
-        cl = self.cl
-        for vm in cl.vm_range:
-            if cl.classic[vm]:
-                continue
-            spec = cl.vms[vm]
-            want = spec.num_queues if spec.vcpus >= 2 else 1
-            if any(len(c.sessions) != want for c in s.copies[vm]):
-                return False
-        return True
+        return self.slots(s.copies).queues_ok
 
     @invariant("No connected session to a dead Stargate survives a completed NOP round of its redirector.")
     def no_session_on_dead_stargate(self, s: AHVState) -> bool:
         """No connected session to a dead Stargate survives a completed NOP round of its redirector."""
+        connected = self.slots(s.copies).connected
+        if not connected:
+            return True
         tp = self.cl.topo(s)
         truth, serving = tp.truth, tp.serving
-        for cs in s.copies:
-            for c in cs:
-                if s.health[c.host] != truth[c.host]:
-                    continue  # this redirector's round is not complete yet
-                for x in c.sessions:
-                    if x.phase == CONNECTED and not serving[x.target]:
-                        return False
-        return True
+        # A session counts once its redirector's round is complete (its health row is the truth).
+        return all(serving[t] or s.health[h] != truth[h] for h, t in connected)
 
     def _copies_well_formed(self, s: AHVState) -> bool:
         n, nvm = self.cl.n, self.cl.nvm
-        if len(s.copies) != nvm or len(s.placement) != nvm or len(s.address) != nvm:
+        if len(s.copies) != nvm:
             return False
         for copies in s.copies:
             hosts = [c.host for c in copies]
@@ -348,6 +407,7 @@ class Storage(Component):
         return True
 
     def _hosts_well_formed(self, s: AHVState) -> bool:
+        """The per-host tuples: their shape, the health tables, no CVM running on a host that is down."""
         cl = self.cl
         n = cl.n
         for f in (s.host_up, s.cvm_up, s.libvirtd_up, s.partitioned):
@@ -355,7 +415,13 @@ class Storage(Component):
                 return False
         if len(s.health) != n or any(len(row) != n for row in s.health):
             return False
-        if any(not s.host_up[h] and s.cvm_up[h] for h in cl.hosts):
+        return not any(not s.host_up[h] and s.cvm_up[h] for h in cl.hosts)
+
+    def _control_well_formed(self, s: AHVState) -> bool:
+        """Leaders, timers, HA records, blocks, the split, the leases, mute Stargates and the restart list."""
+        cl = self.cl
+        n = cl.n
+        if len(s.placement) != cl.nvm:
             return False
         if any(not (0 <= ldr < n) for ldr in s.leaders) or len(s.elect_timer) != n or len(s.watch) != n:
             return False
