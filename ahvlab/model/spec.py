@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -148,9 +149,13 @@ def _sessions_sorted(s: AHVState) -> AHVState:
     """The state with each copy's sessions in one order (a VM's disks, or its queues, are interchangeable)."""
     out = None
     for vm, cs in enumerate(s.copies):
-        new = tuple(c._replace(sessions=tuple(sorted(c.sessions))) if len(c.sessions) > 1 else c for c in cs)
-        if new != cs:
-            if out is None:
-                out = list(s.copies)
-            out[vm] = new
+        for c in cs:
+            ss = c.sessions
+            if len(ss) > 1 and any(a > b for a, b in itertools.pairwise(ss)):
+                break
+        else:
+            continue  # every copy's sessions are in order already (the common case): nothing to build
+        if out is None:
+            out = list(s.copies)
+        out[vm] = tuple(c._replace(sessions=tuple(sorted(c.sessions))) for c in cs)
     return s if out is None else s._replace(copies=tuple(out))
