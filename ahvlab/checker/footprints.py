@@ -83,12 +83,13 @@ class Audit:
         scope = "every reachable state" if self.complete else f"the first {self.expanded:,} states (max_states)"
         return (
             f"footprints of {_count(self.declared, 'action')} audited on {scope}: {self.steps:,} steps, "
-            f"{self.pairs:,} independent pairs commuted, {_count(len(self.predicates), 'predicate')} with declared reads"
+            f"{_count(self.pairs, 'independent pair')} commuted, {_count(len(self.predicates), 'predicate')} "
+            "with declared reads"
         )
 
 
 def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
 
 
 def _label(actions: Sequence[Action], inst: Inst) -> str:
