@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO
 
 from ahvlab import __version__
 from ahvlab.checker.engine import SpecError
@@ -17,6 +18,45 @@ from ahvlab.commands.signals import Terminated
 
 # Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
 COMMANDS = (check, scenario, tui, serve, shell, capacity, trace, mutations)
+INTERACTIVE = frozenset({"tui", "serve", "shell"})
+"""Commands that own the terminal: their stdout is left as it is."""
+
+
+class QuietWhenClosed:
+    """stdout that goes quiet when its reader goes away (``ahvlab check | head``).
+
+    The command still runs to its verdict, writes its files and exits with its code:
+    ``${PIPESTATUS[0]}`` is the check's answer, not an error about the pipe. Everything
+    after the reader left goes to /dev/null (as Python's documentation advises for SIGPIPE).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._go_quiet()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._go_quiet()
+
+    def _go_quiet(self) -> None:
+        self.closed_by_reader = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "run", None):
             parser.print_help()
             return 2
+        if args.command not in INTERACTIVE and sys.stdout is sys.__stdout__ and sys.stdout is not None:
+            sys.stdout = QuietWhenClosed(sys.stdout)
         try:
             return int(args.run(args))
         except SystemExit as exc:
