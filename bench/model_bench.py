@@ -7,7 +7,7 @@ alone, the default model, 4 hosts), each config on its full graph and with
 ``--workers N`` runs the partitioned BFS; ``--symmetry off`` (or ``on``) runs one of the
 two only; ``--repeat N`` runs the list N times (a config's runs interleaved with the
 others'). Each run is a fresh process, so that its peak memory is its own; CPU seconds
-(of the driver process) are printed next to the wall (the machine is shared). The AHV
+are printed next to the wall for one process (a '-' with workers) (the machine is shared). The AHV
 model declares no footprints (docs/checker.md says why): partial-order reduction does
 not apply to it, and the runs take the plain path.
 """
@@ -74,6 +74,13 @@ def one(name: str, large: bool, symmetry: bool, workers: int, max_seconds: float
     }
 
 
+def cpu(r: dict[str, float], workers: int) -> str:
+    """The CPU columns: the process's own seconds, which say nothing of the workers' when there are workers."""
+    if workers != 1:
+        return f"{'-':>7} {'-':>9}"
+    return f"{r['cpu_seconds']:>7.1f} {r['distinct'] / r['cpu_seconds']:>9,.0f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--large", action="store_true", help="also 5 hosts and the two-failure configs")
@@ -101,7 +108,7 @@ def main() -> None:
         print(
             f"{name:36} {symmetry:3} {r['verdict']:9} {r['distinct']:>9,} {r['generated']:>10,} {r['depth']:>5}"
             f" {r['seconds']:>8.1f} {r['distinct'] / r['seconds']:>9,.0f}"
-            f" {r['cpu_seconds']:>7.1f} {r['distinct'] / r['cpu_seconds']:>9,.0f} {r['peak_mib']:>8.0f}"
+            f" {cpu(r, args.workers)} {r['peak_mib']:>8.0f}"
             f" {r['bytes_per_state']:>7.0f}",
             flush=True,
         )
