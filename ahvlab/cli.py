@@ -18,8 +18,14 @@ from ahvlab.commands.signals import Terminated
 
 # Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
 COMMANDS = (check, scenario, tui, serve, shell, capacity, trace, mutations)
-INTERACTIVE = frozenset({"tui", "serve", "shell"})
-"""Commands that own the terminal: their stdout is left as it is."""
+def owns_the_terminal(args: argparse.Namespace) -> bool:
+    """The TUI, the server and the interactive shell write to the terminal themselves: their stdout is theirs.
+
+    The shell with ``--script`` or with commands piped on stdin prints a transcript, like ``check``.
+    """
+    if args.command in ("tui", "serve"):
+        return True
+    return args.command == "shell" and not args.script and sys.stdin is not None and sys.stdin.isatty()
 
 
 class QuietWhenClosed:
@@ -83,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "run", None):
             parser.print_help()
             return 2
-        if args.command not in INTERACTIVE and sys.stdout is sys.__stdout__ and sys.stdout is not None:
+        if not owns_the_terminal(args) and sys.stdout is sys.__stdout__ and sys.stdout is not None:
             sys.stdout = QuietWhenClosed(sys.stdout)
         try:
             return int(args.run(args))

@@ -47,3 +47,11 @@ def test_a_reader_that_goes_away_leaves_the_verdict_in_the_exit_code(json_flag):
     assert (code, err) == (12, "")
     code, err = _with_reader_gone("check", "--no-liveness", "--max-states", "200", *json_flag)
     assert (code, err) == (0, "")
+
+
+def test_a_shell_script_cut_short_still_exits_with_its_answer(tmp_path):
+    script = tmp_path / "s.txt"
+    script.write_text("check\nno_such_command\n")
+    assert _with_reader_gone("shell", "--script", str(script)) == (1, "")
+    script.write_text("check\n")
+    assert _with_reader_gone("shell", "--script", str(script)) == (0, "")
