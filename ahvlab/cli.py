@@ -18,6 +18,8 @@ from ahvlab.commands.signals import Terminated
 
 # Subcommand modules, in the order `ahvlab --help` lists them. Each imports its front end only when it runs.
 COMMANDS = (check, scenario, tui, serve, shell, capacity, trace, mutations)
+
+
 def owns_the_terminal(args: argparse.Namespace) -> bool:
     """The TUI, the server and the interactive shell write to the terminal themselves: their stdout is theirs.
 
