@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ahvlab.model.knapsack import is_feasible, mthm, packed_profit, ratio_order
+from ahvlab.model.knapsack import check_instance, is_feasible, mthm, packed_profit, ratio_order
 
 CHECK_EVERY = 256
 """Nodes between two looks at the clock."""
@@ -361,12 +361,7 @@ def solve(
     """
     t0 = time.process_time()
     n, m = len(weights), len(capacities)
-    if len(profits) != n:
-        raise ValueError(f"solve: {len(profits)} profits but {n} weights")
-    for label, seq in (("profit", profits), ("weight", weights), ("capacity", capacities)):
-        for k, x in enumerate(seq):
-            if not isinstance(x, int) or isinstance(x, bool) or x < 0:
-                raise ValueError(f"solve: {label} {k} is {x!r} (expected an integer >= 0)")
+    check_instance("solve", profits, weights, capacities)
     result: list[int | None] = [None] * n
     if m == 0:
         return Solution(0, tuple(result), 0, 0, time.process_time() - t0)

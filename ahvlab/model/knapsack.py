@@ -248,6 +248,16 @@ def _profit(p: Sequence[int], y: Sequence[int]) -> int:
 # -- any input ---------------------------------------------------------------------------
 
 
+def check_instance(who: str, profits: Sequence[int], weights: Sequence[int], capacities: Sequence[int]) -> None:
+    """Refuse an instance that is not one: a profit per weight, every number an integer >= 0 (ValueError)."""
+    if len(profits) != len(weights):
+        raise ValueError(f"{who}: {len(profits)} profits but {len(weights)} weights")
+    for label, seq in (("profit", profits), ("weight", weights), ("capacity", capacities)):
+        for k, x in enumerate(seq):
+            if not isinstance(x, int) or isinstance(x, bool) or x < 0:
+                raise ValueError(f"{who}: {label} {k} is {x!r} (expected an integer >= 0)")
+
+
 def ratio_order(profits: Sequence[int], weights: Sequence[int], items: Sequence[int]) -> list[int]:
     """``items`` (positive weights) in decreasing profit/weight order; among equal ratios the heavier first."""
     return sorted(items, key=lambda j: (-Fraction(profits[j], weights[j]), -weights[j], j))
@@ -265,12 +275,7 @@ def mthm(
     there (the optimum). The rest is MTHM on the normalised instance.
     """
     n = len(weights)
-    if len(profits) != n:
-        raise ValueError(f"mthm: {len(profits)} profits but {n} weights")
-    for label, seq in (("profit", profits), ("weight", weights), ("capacity", capacities)):
-        for k, x in enumerate(seq):
-            if not isinstance(x, int) or isinstance(x, bool) or x < 0:
-                raise ValueError(f"mthm: {label} {k} is {x!r} (expected an integer >= 0)")
+    check_instance("mthm", profits, weights, capacities)
     result: list[int | None] = [None] * n
     if not capacities:
         return result
